@@ -1,0 +1,119 @@
+// Command perfgate is a release gate for the performance of Tor clients.
+//
+// It runs the benchmark suite against a real Tor client on a private Tor
+// network on loopback, compares the results with a stored baseline and
+// absolute targets, and reports the verdict on the terminal, in markdown,
+// as JSON, or as a GitHub Action.
+//
+// Exit codes: 0 pass, 1 regression or missed target, 2 error.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/perfgate/perfgate/check"
+)
+
+// Exit codes of perfgate.
+const (
+	exitPass       = 0
+	exitRegression = 1
+	exitError      = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode maps the error of run to perfgate's exit code, printing it.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return exitPass
+	case errors.Is(err, errHelp):
+		return exitPass
+	case errors.Is(err, check.ErrRegression):
+		fmt.Fprintf(stderr, "perfgate: %v\n", err)
+		return exitRegression
+	default:
+		fmt.Fprintf(stderr, "perfgate: %v\n", err)
+		return exitError
+	}
+}
+
+// errHelp is returned when the user asked for help, which is not an error.
+var errHelp = errors.New("help requested")
+
+// env is what every command gets from the outside world; tests inject it.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+// A command is one subcommand of perfgate.
+type command struct {
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+// commands lists perfgate's subcommands by name.
+var commands = map[string]command{
+	"run":      {"run the suite on fresh private networks, compare and report", cmdRun},
+	"compare":  {"compare results with a baseline and targets", cmdCompare},
+	"baseline": {"write a baseline from results", cmdBaseline},
+	"report":   {"render a report from results or a verdict", cmdReport},
+	"network":  {"start a private Tor network for debugging a client", cmdNetwork},
+	"action":   {"run as the GitHub Action (the container's entrypoint)", cmdAction},
+}
+
+// run is perfgate's main, with its outside world injected.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	if len(args) == 0 {
+		// With no arguments perfgate runs the full gate locally, or acts as
+		// the GitHub Action when the runner started it.
+		if getenv("GITHUB_ACTIONS") == "true" && getenv("INPUT_MODE") != "" {
+			return cmdAction(ctx, e, nil)
+		}
+		return cmdRun(ctx, e, nil)
+	}
+	name := args[0]
+	if name == "-h" || name == "-help" || name == "--help" || name == "help" {
+		usage(stdout)
+		return errHelp
+	}
+	c, ok := commands[name]
+	if !ok {
+		usage(stderr)
+		return fmt.Errorf("unknown command %q: run 'perfgate help' for the list", name)
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer) {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("usage: perfgate <command> [flags]\n\ncommands:\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "  %-9s %s\n", n, commands[n].summary)
+	}
+	b.WriteString("\nRun 'perfgate <command> -h' for a command's flags.\nExit codes: 0 pass, 1 regression or missed target, 2 error.\n")
+	io.WriteString(w, b.String())
+}

@@ -1,0 +1,23 @@
+// Package action is perfgate's GitHub side: what the Action reads from the
+// runner and what it tells GitHub. It does no statistics; it takes a
+// rendered report and a verdict from package check and publishes them.
+//
+// The pieces:
+//
+//   - [Runner] wraps go-githubactions: inputs, outputs, the job summary,
+//     masking and annotations, tolerant of a runner that lacks one of its
+//     files (a local run).
+//   - [Event] is what the Action needs from the event payload
+//     (GITHUB_EVENT_PATH): the pull request, its head and base commits,
+//     the pushed commit, or the workflow run that a reporter reacts to.
+//   - [API] is the small set of GitHub REST calls the Action makes; [GitHub]
+//     implements it over go-github, with 5xx and secondary rate limits
+//     retried with bounded backoff ([RetryTransport]).
+//   - [Publisher] finds perfgate's comment on a pull request by a hidden
+//     marker among all comments, edits it in place or creates it, sets the
+//     commit status and turns 403/404 (a fork's read-only token, a missing
+//     permissions block) into warnings.
+//
+// Every failed call is a [*CallError] that names the call and says what to
+// check.
+package action

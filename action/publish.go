@@ -1,0 +1,133 @@
+package action
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxCommentLen is the longest comment body GitHub accepts, in characters.
+const MaxCommentLen = 65536
+
+// MaxDescriptionLen is the longest commit status description GitHub accepts.
+const MaxDescriptionLen = 140
+
+// maxCommentPages bounds the search for perfgate's comment (100 a page).
+const maxCommentPages = 100
+
+// Marker is the hidden line by which perfgate finds its own comment: one per
+// status context, so two perfgate jobs on one pull request keep one comment
+// each.
+func Marker(context string) string {
+	return fmt.Sprintf("<!-- perfgate:report context=%q -->", strings.ReplaceAll(context, "--", "- -"))
+}
+
+// A Publisher puts perfgate's report on a pull request: one comment, kept
+// up to date, and a commit status.
+type Publisher struct {
+	API  API
+	Repo Repo
+	// Context is the commit status context; it also tells perfgate's
+	// comment from another perfgate job's.
+	Context string
+}
+
+// FindComment looks for perfgate's comment among all the comments of pull
+// request number, page by page, and returns it, or nil when there is none.
+// When several carry the marker (left by an older version), the first wins.
+func (p *Publisher) FindComment(ctx context.Context, number int) (*Comment, error) {
+	marker := Marker(p.Context)
+	page := 1
+	for i := 0; i < maxCommentPages && page != 0; i++ {
+		cs, next, err := p.API.ListComments(ctx, p.Repo, number, Page{Number: page, PerPage: 100})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if strings.Contains(c.Body, marker) {
+				c := c
+				return &c, nil
+			}
+		}
+		page = next
+	}
+	return nil, nil
+}
+
+// CommentBody is markdown with the marker first, cut to what GitHub accepts
+// (the cut says where the full report is).
+func (p *Publisher) CommentBody(markdown string) string {
+	body := Marker(p.Context) + "\n" + markdown
+	if utf8.RuneCountInString(body) <= MaxCommentLen {
+		return body
+	}
+	const tail = "\n\n… (cut: the full report is in the job summary)\n"
+	runes := []rune(body)
+	return string(runes[:MaxCommentLen-utf8.RuneCountInString(tail)]) + tail
+}
+
+// UpsertComment edits perfgate's comment on pull request number in place,
+// or creates it when there is none, and returns its URL.
+func (p *Publisher) UpsertComment(ctx context.Context, number int, markdown string) (string, error) {
+	body := p.CommentBody(markdown)
+	old, err := p.FindComment(ctx, number)
+	if err != nil {
+		return "", err
+	}
+	var c Comment
+	if old != nil {
+		if old.Body == body {
+			return old.HTMLURL, nil
+		}
+		c, err = p.API.EditComment(ctx, p.Repo, old.ID, body)
+	} else {
+		c, err = p.API.CreateComment(ctx, p.Repo, number, body)
+	}
+	if err != nil {
+		return "", err
+	}
+	return c.HTMLURL, nil
+}
+
+// SetStatus sets the commit status of sha with the publisher's context; the
+// description is cut to 140 characters.
+func (p *Publisher) SetStatus(ctx context.Context, sha, state, description, targetURL string) error {
+	return p.API.CreateStatus(ctx, p.Repo, sha, Status{
+		State:       state,
+		Context:     p.Context,
+		Description: Truncate(description, MaxDescriptionLen),
+		TargetURL:   targetURL,
+	})
+}
+
+// Truncate cuts s to at most n characters, ending with "…" when cut.
+func Truncate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// ChangedUnder returns the files of pull request number under dir (a
+// slash-separated prefix such as "baselines/").
+func ChangedUnder(ctx context.Context, api API, repo Repo, number int, dir string) ([]string, error) {
+	dir = strings.TrimSuffix(strings.TrimPrefix(dir, "./"), "/") + "/"
+	var out []string
+	page := 1
+	for i := 0; i < 30 && page != 0; i++ { // GitHub lists at most 3000 files
+		fs, next, err := api.ListPullRequestFiles(ctx, repo, number, Page{Number: page, PerPage: 100})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			if strings.HasPrefix(f, dir) {
+				out = append(out, f)
+			}
+		}
+		page = next
+	}
+	return out, nil
+}

@@ -1,0 +1,259 @@
+package benchmark
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cretz/bine/control"
+	"github.com/perfgate/perfgate/check"
+)
+
+// BenchmarkCircuitBuild builds Config.Circuits 3-hop circuits one after the
+// other: EXTENDCIRCUIT 0, then the time until CIRC BUILT. Each circuit is
+// closed after it is built. Success means every build succeeded and p95 is
+// under the target.
+func (s *Suite) BenchmarkCircuitBuild(ctx context.Context) error {
+	return s.circuitBuild(ctx, check.BenchCircuitBuild, "Circuit Build Performance", 1)
+}
+
+// BenchmarkCircuitBuildConcurrent builds Config.Circuits circuits with
+// Config.CircuitConcurrency builds in flight at a time.
+func (s *Suite) BenchmarkCircuitBuildConcurrent(ctx context.Context) error {
+	name := fmt.Sprintf("Circuit Build Performance (%d concurrent)", s.cfg.CircuitConcurrency)
+	return s.circuitBuild(ctx, check.BenchCircuitBuildConcurrent, name, s.cfg.CircuitConcurrency)
+}
+
+// circuitBudget bounds a circuit benchmark: generous for a healthy client
+// (builds take well under a second on loopback), never unbounded.
+func (s *Suite) circuitBudget(n, conc int) time.Duration {
+	return 30*time.Second + time.Duration(n/max(conc, 1))*time.Second
+}
+
+func (s *Suite) circuitBuild(ctx context.Context, key, name string, conc int) error {
+	ctx, stop := s.watch(ctx)
+	defer stop()
+	n := s.cfg.Circuits
+	r := Result{Key: key, Name: name}
+	ph := s.progress.Start(name)
+	start := time.Now()
+	ctl, err := s.controller(ctx)
+	if err != nil {
+		return s.finish(&r, start, err, ph)
+	}
+	budget := s.circuitBudget(n, conc)
+	bctx, cancel := context.WithTimeoutCause(ctx, budget, fmt.Errorf("time bound %v reached", budget))
+	defer cancel()
+
+	var (
+		mu        sync.Mutex
+		latencies = make([]time.Duration, 0, n)
+		next      int
+		fatal     error
+		wg        sync.WaitGroup
+	)
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if next >= n || fatal != nil || bctx.Err() != nil {
+					mu.Unlock()
+					return
+				}
+				next++
+				mu.Unlock()
+				id, d, err := ctl.buildCircuit(bctx, s.cfg.CircuitTimeout)
+				if id != "" && ctl.Err() == nil {
+					ctl.closeCircuit(id)
+				}
+				mu.Lock()
+				switch {
+				case err == nil:
+					latencies = append(latencies, d)
+				case bctx.Err() != nil || ctl.Err() != nil:
+					if fatal == nil {
+						fatal = err
+					}
+				default:
+					r.countFailure(err)
+				}
+				done, failed := len(latencies), r.Failures
+				mu.Unlock()
+				ph.Update("%d/%d built, %d failed", done, n, failed)
+			}
+		}()
+	}
+	wg.Wait()
+	r.setLatencies(latencies)
+	r.TotalOperations = int64(len(latencies) + r.Failures)
+	if pm, err := s.clientMemory(); err == nil {
+		r.MemoryInUse = pm.RSS
+	}
+	rate := float64(len(latencies)) / float64(n)
+	meets := r.P95Latency < s.cfg.TargetCircuitP95 && len(latencies) > 0
+	r.metric("num_circuits", n)
+	r.metric("concurrency", conc)
+	r.metric("success_rate", rate)
+	r.metric("target_p95", s.cfg.TargetCircuitP95)
+	r.metric("actual_p95", r.P95Latency)
+	r.metric("meets_target", meets)
+	r.Success = r.Failures == 0 && len(latencies) == n && meets
+	if fatal == nil && len(latencies)+r.Failures < n {
+		fatal = fmt.Errorf("only %d of %d builds attempted: %w", len(latencies)+r.Failures, n, context.Cause(bctx))
+	}
+	if fatal == nil {
+		ph.Done("%d/%d built, p50 %v p95 %v max %v", len(latencies), n,
+			round(r.P50Latency), round(r.P95Latency), round(r.MaxLatency))
+	}
+	return s.finish(&r, start, fatal, ph)
+}
+
+// BenchmarkCircuitBuildWithPool measures "instant availability": with
+// circuits already built, the time from a SOCKS CONNECT to the first byte
+// echoed back through the exit, for Config.PoolRequests streams in a row.
+func (s *Suite) BenchmarkCircuitBuildWithPool(ctx context.Context) error {
+	ctx, stop := s.watch(ctx)
+	defer stop()
+	n := s.cfg.PoolRequests
+	r := Result{Key: check.BenchCircuitBuildPool, Name: "Circuit Build with Pool (Instant Availability)"}
+	ph := s.progress.Start(r.Name)
+	start := time.Now()
+	ctl, err := s.controller(ctx)
+	if err != nil {
+		return s.finish(&r, start, err, ph)
+	}
+	// Warm up: make sure a circuit to an exit is open and ready.
+	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
+	_, err = firstByte(wctx, s.ep.SOCKSAddr, "", s.ep.EchoAddr)
+	wcancel()
+	if err != nil {
+		if e := aborted(ctx); e != nil {
+			err = e
+		}
+		return s.finish(&r, start, fmt.Errorf("warm-up stream: %w", err), ph)
+	}
+	if ready, err := readyCircuits(ctl); err == nil {
+		r.metric("pool_size", ready)
+	}
+	budget := 30*time.Second + time.Duration(n)*100*time.Millisecond
+	bctx, cancel := context.WithTimeoutCause(ctx, budget, fmt.Errorf("time bound %v reached", budget))
+	defer cancel()
+	latencies := make([]time.Duration, 0, n)
+	for i := 0; i < n && bctx.Err() == nil; i++ {
+		sctx, scancel := context.WithTimeout(bctx, 10*time.Second)
+		d, err := firstByte(sctx, s.ep.SOCKSAddr, "", s.ep.EchoAddr)
+		scancel()
+		if err != nil {
+			if bctx.Err() != nil {
+				break
+			}
+			r.countFailure(err)
+			continue
+		}
+		latencies = append(latencies, d)
+		ph.Update("%d/%d streams", i+1, n)
+	}
+	r.setLatencies(latencies)
+	r.TotalOperations = int64(len(latencies) + r.Failures)
+	if pm, err := s.clientMemory(); err == nil {
+		r.MemoryInUse = pm.RSS
+	}
+	r.metric("num_requests", n)
+	r.metric("avg_latency", Mean(latencies))
+	r.Success = r.Failures == 0 && len(latencies) == n
+	var fatal error
+	if e := aborted(bctx); e != nil {
+		fatal = fmt.Errorf("after %d of %d streams: %w", len(latencies)+r.Failures, n, e)
+	}
+	if fatal == nil {
+		ph.Done("%d/%d streams, p50 %v p95 %v", len(latencies), n, round(r.P50Latency), round(r.P95Latency))
+	}
+	return s.finish(&r, start, fatal, ph)
+}
+
+// readyCircuits counts the client's BUILT general-purpose circuits.
+func readyCircuits(ctl *controller) (int, error) {
+	circs, err := circuitStatus(ctl)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range circs {
+		if c.Status == "BUILT" && (c.Purpose == "" || c.Purpose == "GENERAL") {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// circuitStatus returns the client's circuits (GETINFO circuit-status).
+func circuitStatus(ctl *controller) ([]*control.CircuitEvent, error) {
+	v, err := ctl.getInfo("circuit-status")
+	if err != nil {
+		return nil, err
+	}
+	return parseCircuitStatus(v), nil
+}
+
+// parseCircuitStatus parses the lines of GETINFO circuit-status, which have
+// the form of CIRC events.
+func parseCircuitStatus(v string) []*control.CircuitEvent {
+	var out []*control.CircuitEvent
+	sc := bufio.NewScanner(strings.NewReader(v))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line == "." {
+			continue
+		}
+		out = append(out, control.ParseCircuitEvent(line))
+	}
+	return out
+}
+
+// closeCircuitsOf closes the client's circuits whose SOCKS username starts
+// with prefix, and returns how many it closed.
+func closeCircuitsOf(ctl *controller, prefix string) (int, error) {
+	circs, err := circuitStatus(ctl)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range circs {
+		if strings.HasPrefix(strings.Trim(c.SocksUsername, `"`), prefix) {
+			if err := ctl.closeCircuit(c.CircuitID); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Mean returns the average of ds, 0 when empty.
+func Mean(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return sum / time.Duration(len(ds))
+}
+
+// round shortens a duration for progress lines.
+func round(d time.Duration) time.Duration {
+	switch {
+	case d > time.Second:
+		return d.Round(10 * time.Millisecond)
+	case d > time.Millisecond:
+		return d.Round(100 * time.Microsecond)
+	}
+	return d.Round(time.Microsecond)
+}

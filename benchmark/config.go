@@ -1,0 +1,206 @@
+package benchmark
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/perfgate/perfgate/check"
+)
+
+// Config holds the suite's parameters. Every benchmark is bounded in time
+// by the fields that say so.
+type Config struct {
+	// Circuits is the number of sequential circuit builds.
+	Circuits int
+	// CircuitConcurrency is how many builds the concurrent variant keeps
+	// in flight; it builds Circuits circuits too.
+	CircuitConcurrency int
+	// CircuitTimeout bounds one build (EXTENDCIRCUIT to CIRC BUILT).
+	CircuitTimeout time.Duration
+
+	// PoolRequests is the number of sequential streams of the pool benchmark.
+	PoolRequests int
+
+	// MemoryWindow is the steady-state sampling window; MemoryInterval
+	// the time between samples; MemoryLoadStreams the streams kept busy
+	// while sampling.
+	MemoryWindow      time.Duration
+	MemoryInterval    time.Duration
+	MemoryLoadStreams int
+
+	// LeakCycles is the number of open/close cycles; LeakStreams the
+	// streams (over LeakCircuits isolated circuits) opened per cycle;
+	// LeakThreshold the growth per cycle, in bytes, above which a leak is
+	// flagged.
+	LeakCycles    int
+	LeakStreams   int
+	LeakCircuits  int
+	LeakThreshold float64
+
+	// ConcurrentStreams is the stream count of the concurrent-streams
+	// benchmark; StreamExchanges the round trips each of its streams makes.
+	ConcurrentStreams int
+	StreamExchanges   int
+	// PayloadBytes is the size of one echo message.
+	PayloadBytes int
+
+	// StreamLevels are the first levels of the scaling ladder. Beyond the
+	// last, the ladder doubles until a level fails, StreamMaxLevel is
+	// reached or LadderBudget is spent, then bisects between the last
+	// passing and the first failing level down to a step of
+	// StreamKneeResolution (a fraction of the level).
+	StreamLevels         []int
+	StreamMaxLevel       int
+	StreamKneeResolution float64
+	// StreamP95Bound is the p95 stream latency a level must stay under.
+	StreamP95Bound time.Duration
+	// LevelTimeout bounds one level; LadderBudget the whole ladder.
+	LevelTimeout time.Duration
+	LadderBudget time.Duration
+
+	// MuxCircuits isolated circuits each carry MuxStreams streams.
+	MuxCircuits int
+	MuxStreams  int
+
+	// Targets: the seed's three.
+	TargetCircuitP95 time.Duration
+	TargetMemory     uint64
+	TargetStreams    int
+}
+
+// DefaultConfig is the gate's configuration: one run takes about 30 s on a
+// 2-core machine, plus the network's start.
+func DefaultConfig() Config {
+	return Config{
+		Circuits:             100,
+		CircuitConcurrency:   10,
+		CircuitTimeout:       10 * time.Second,
+		PoolRequests:         100,
+		MemoryWindow:         5 * time.Second,
+		MemoryInterval:       250 * time.Millisecond,
+		MemoryLoadStreams:    20,
+		LeakCycles:           8,
+		LeakStreams:          100,
+		LeakCircuits:         10,
+		LeakThreshold:        1 << 20,
+		ConcurrentStreams:    100,
+		StreamExchanges:      10,
+		PayloadBytes:         1024,
+		StreamLevels:         []int{10, 25, 50, 100, 200},
+		StreamMaxLevel:       8192,
+		StreamKneeResolution: 0.125,
+		StreamP95Bound:       2 * time.Second,
+		LevelTimeout:         15 * time.Second,
+		LadderBudget:         20 * time.Second,
+		MuxCircuits:          5,
+		MuxStreams:           20,
+		TargetCircuitP95:     5 * time.Second,
+		TargetMemory:         50 << 20,
+		TargetStreams:        100,
+	}
+}
+
+// QuickConfig is a smaller configuration for -quick and tests: one run in
+// about 15 s plus the network's start.
+func QuickConfig() Config {
+	c := DefaultConfig()
+	c.Circuits = 30
+	c.PoolRequests = 30
+	c.MemoryWindow = 2 * time.Second
+	c.LeakCycles = 4
+	c.LeakStreams = 50
+	c.LeakCircuits = 5
+	c.StreamExchanges = 4
+	c.StreamMaxLevel = 1600
+	c.StreamKneeResolution = 0.25
+	c.LadderBudget = 8 * time.Second
+	c.MuxCircuits = 3
+	c.MuxStreams = 10
+	return c
+}
+
+// withDefaults fills zero fields from DefaultConfig.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	set := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setD := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set(&c.Circuits, d.Circuits)
+	set(&c.CircuitConcurrency, d.CircuitConcurrency)
+	setD(&c.CircuitTimeout, d.CircuitTimeout)
+	set(&c.PoolRequests, d.PoolRequests)
+	setD(&c.MemoryWindow, d.MemoryWindow)
+	setD(&c.MemoryInterval, d.MemoryInterval)
+	set(&c.MemoryLoadStreams, d.MemoryLoadStreams)
+	set(&c.LeakCycles, d.LeakCycles)
+	set(&c.LeakStreams, d.LeakStreams)
+	set(&c.LeakCircuits, d.LeakCircuits)
+	if c.LeakThreshold <= 0 {
+		c.LeakThreshold = d.LeakThreshold
+	}
+	set(&c.ConcurrentStreams, d.ConcurrentStreams)
+	set(&c.StreamExchanges, d.StreamExchanges)
+	set(&c.PayloadBytes, d.PayloadBytes)
+	if len(c.StreamLevels) == 0 {
+		c.StreamLevels = d.StreamLevels
+	}
+	set(&c.StreamMaxLevel, d.StreamMaxLevel)
+	if c.StreamKneeResolution <= 0 {
+		c.StreamKneeResolution = d.StreamKneeResolution
+	}
+	setD(&c.StreamP95Bound, d.StreamP95Bound)
+	setD(&c.LevelTimeout, d.LevelTimeout)
+	setD(&c.LadderBudget, d.LadderBudget)
+	set(&c.MuxCircuits, d.MuxCircuits)
+	set(&c.MuxStreams, d.MuxStreams)
+	setD(&c.TargetCircuitP95, d.TargetCircuitP95)
+	if c.TargetMemory == 0 {
+		c.TargetMemory = d.TargetMemory
+	}
+	set(&c.TargetStreams, d.TargetStreams)
+	return c
+}
+
+// Settings describes c in the results file.
+func (c Config) Settings(runs int, quick bool, timeout time.Duration) check.Settings {
+	c = c.withDefaults()
+	return check.Settings{
+		Quick:              quick,
+		Runs:               runs,
+		Circuits:           c.Circuits,
+		CircuitConcurrency: c.CircuitConcurrency,
+		MemoryWindowS:      c.MemoryWindow.Seconds(),
+		LeakCycles:         c.LeakCycles,
+		ConcurrentStreams:  c.ConcurrentStreams,
+		StreamLevels:       append([]int(nil), c.StreamLevels...),
+		StreamMaxLevel:     c.StreamMaxLevel,
+		StreamP95BoundS:    c.StreamP95Bound.Seconds(),
+		TimeoutS:           timeout.Seconds(),
+		Extra: map[string]string{
+			"circuit_timeout_s":      ftoa(c.CircuitTimeout.Seconds()),
+			"pool_requests":          strconv.Itoa(c.PoolRequests),
+			"memory_interval_s":      ftoa(c.MemoryInterval.Seconds()),
+			"memory_load_streams":    strconv.Itoa(c.MemoryLoadStreams),
+			"leak_streams":           strconv.Itoa(c.LeakStreams),
+			"leak_circuits":          strconv.Itoa(c.LeakCircuits),
+			"leak_threshold_bytes":   ftoa(c.LeakThreshold),
+			"stream_exchanges":       strconv.Itoa(c.StreamExchanges),
+			"payload_bytes":          strconv.Itoa(c.PayloadBytes),
+			"stream_knee_resolution": ftoa(c.StreamKneeResolution),
+			"level_timeout_s":        ftoa(c.LevelTimeout.Seconds()),
+			"ladder_budget_s":        ftoa(c.LadderBudget.Seconds()),
+			"mux_circuits":           strconv.Itoa(c.MuxCircuits),
+			"mux_streams":            strconv.Itoa(c.MuxStreams),
+			"percentile":             "linear interpolation between closest ranks",
+		},
+	}
+}
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

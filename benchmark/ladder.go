@@ -1,0 +1,99 @@
+package benchmark
+
+import "sort"
+
+// A Ladder chooses the levels of the stream-scaling benchmark. It runs the
+// first levels in order; past the last it doubles until a level fails or
+// the maximum is reached (the maximum itself is tried once); then it
+// bisects between the highest passing and the lowest failing level until
+// they are closer than the resolution (a fraction of the passing level).
+// The capacity is the highest passing level below the lowest failing one.
+type Ladder struct {
+	first      []int
+	max        int
+	resolution float64
+
+	outcome   map[int]bool // level → passed
+	nextFirst int
+	top       int // highest level tried
+}
+
+// NewLadder returns a ladder over first levels (sorted, deduplicated,
+// capped at max).
+func NewLadder(first []int, max int, resolution float64) *Ladder {
+	var fs []int
+	seen := map[int]bool{}
+	for _, l := range first {
+		if l > 0 && l <= max && !seen[l] {
+			fs = append(fs, l)
+			seen[l] = true
+		}
+	}
+	sort.Ints(fs)
+	if len(fs) == 0 && max > 0 {
+		fs = []int{min(10, max)}
+	}
+	return &Ladder{first: fs, max: max, resolution: resolution, outcome: map[int]bool{}}
+}
+
+// Next returns the next level to try, or false when the ladder is done.
+func (l *Ladder) Next() (int, bool) {
+	fail := l.Knee()
+	for l.nextFirst < len(l.first) {
+		lv := l.first[l.nextFirst]
+		l.nextFirst++
+		if fail != 0 && lv >= fail {
+			l.nextFirst = len(l.first)
+			break
+		}
+		if _, done := l.outcome[lv]; !done {
+			return lv, true
+		}
+	}
+	if fail == 0 {
+		if l.top == 0 || l.top >= l.max {
+			return 0, false
+		}
+		return min(l.top*2, l.max), true
+	}
+	pass := l.Capacity()
+	step := max(1, int(l.resolution*float64(max(pass, 1))))
+	if fail-pass <= step {
+		return 0, false
+	}
+	mid := pass + (fail-pass)/2
+	if _, done := l.outcome[mid]; done {
+		return 0, false
+	}
+	return mid, true
+}
+
+// Record stores the outcome of a level.
+func (l *Ladder) Record(level int, pass bool) {
+	l.outcome[level] = pass
+	l.top = max(l.top, level)
+}
+
+// Knee is the lowest failing level, 0 when no level failed.
+func (l *Ladder) Knee() int {
+	fail := 0
+	for lv, ok := range l.outcome {
+		if !ok && (fail == 0 || lv < fail) {
+			fail = lv
+		}
+	}
+	return fail
+}
+
+// Capacity is the highest passing level below the lowest failing one (0
+// when none passed).
+func (l *Ladder) Capacity() int {
+	fail := l.Knee()
+	pass := 0
+	for lv, ok := range l.outcome {
+		if ok && lv > pass && (fail == 0 || lv < fail) {
+			pass = lv
+		}
+	}
+	return pass
+}

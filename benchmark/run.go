@@ -1,0 +1,165 @@
+package benchmark
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/perfgate/perfgate/benchmark/torlab"
+	"github.com/perfgate/perfgate/check"
+)
+
+// RunOptions configure Run.
+type RunOptions struct {
+	// Runs is the number of runs, each on a fresh network (0 means 1).
+	Runs int
+	// Quick marks the results as made with a quick configuration.
+	Quick bool
+	// Config is the suite's configuration (zero fields take the defaults).
+	Config Config
+	// Categories selects benchmarks (zero value: all).
+	Categories Categories
+	// Timeout bounds one run, network start included (0 means 10 minutes).
+	Timeout time.Duration
+	// ClientCommand is the client under test's command template ("" means
+	// the system's tor); see package torlab.
+	ClientCommand string
+	// Log receives the suite's structured log (nil: nowhere).
+	Log *slog.Logger
+	// NetworkLog receives torlab's progress lines (nil: nowhere).
+	NetworkLog io.Writer
+	// Progress reports phases (nil: nothing).
+	Progress *Progress
+	// Output is where the suites' PrintSummary writes (nil: io.Discard).
+	Output io.Writer
+	// Getenv reads the environment for the fingerprint (nil: os.Getenv).
+	Getenv func(string) string
+	// AfterRun is called after each run with its suite (still connected).
+	AfterRun func(run int, s *Suite)
+	// Start starts a network; nil means torlab.Start.
+	Start func(ctx context.Context, opts torlab.Options) (*torlab.Network, error)
+}
+
+// ErrRun marks a run that failed as a whole: the network did not start,
+// the client or a relay died, or the run's time bound passed.
+var ErrRun = errors.New("benchmark run failed")
+
+// Run runs the suite opts.Runs times, each on its own fresh private
+// network, and returns every run's results. When a run fails (see ErrRun)
+// it records the error in that run, tears the network down, runs no
+// further runs and returns the results so far with an error wrapping
+// ErrRun. Benchmarks whose operations failed are not errors of Run: their
+// failures are in the results.
+func Run(ctx context.Context, opts RunOptions) (*check.Results, error) {
+	if opts.Runs <= 0 {
+		opts.Runs = 1
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Minute
+	}
+	if opts.Categories == (Categories{}) {
+		opts.Categories = AllCategories
+	}
+	if opts.Start == nil {
+		opts.Start = torlab.Start
+	}
+	cfg := opts.Config.withDefaults()
+	env := Environment(opts.Getenv)
+	env.ClientCommand = opts.ClientCommand
+	env.ClientName = "tor"
+	if opts.ClientCommand != "" {
+		env.ClientName = "custom"
+	}
+	res := &check.Results{
+		Schema:      check.SchemaResultsV1,
+		Suite:       check.SuiteName,
+		Source:      "perfgate",
+		CreatedAt:   time.Now().UTC(),
+		Environment: env,
+		Settings:    cfg.Settings(opts.Runs, opts.Quick, opts.Timeout),
+	}
+	for i := 0; i < opts.Runs; i++ {
+		opts.Progress.SetPrefix(fmt.Sprintf("run %d/%d: ", i+1, opts.Runs))
+		run, s, err := runOnce(ctx, i, cfg, opts)
+		if s != nil && res.Environment.ClientVersion == "" {
+			res.Environment.ClientVersion = ParseTorVersion(s.ClientVersion())
+		}
+		res.Runs = append(res.Runs, run)
+		if err != nil {
+			opts.Progress.SetPrefix("")
+			return res, fmt.Errorf("%w: run %d of %d: %w", ErrRun, i+1, opts.Runs, err)
+		}
+	}
+	opts.Progress.SetPrefix("")
+	return res, nil
+}
+
+// runOnce is one run: a fresh network, the suite, the teardown.
+func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check.Run, *Suite, error) {
+	run := check.Run{Index: index, StartedAt: time.Now().UTC()}
+	begin := time.Now()
+	ctx, cancel := context.WithTimeoutCause(ctx, opts.Timeout,
+		fmt.Errorf("run timed out after %v", opts.Timeout))
+	defer cancel()
+
+	ph := opts.Progress.Start("network")
+	net, err := opts.Start(ctx, torlab.Options{ClientCommand: opts.ClientCommand, Log: opts.NetworkLog})
+	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)
+		}
+		err = fmt.Errorf("starting the network: %w", err)
+		ph.Done("ERROR: %s", firstLine(err))
+		run.Error = err.Error()
+		run.WallS = time.Since(begin).Seconds()
+		return run, nil, err
+	}
+	defer net.Close()
+	run.NetworkStartS = net.StartupDuration().Seconds()
+	c := net.Client()
+	ph.Done("up: 9 tor processes, client %s pid %d", c.Version(), c.PID())
+
+	ep := Endpoints{SOCKSAddr: c.SOCKSAddr, ControlAddr: c.ControlAddr, CookiePath: c.CookiePath,
+		PID: c.PID(), EchoAddr: net.EchoAddr()}
+	out := opts.Output
+	if out == nil {
+		out = io.Discard
+	}
+	s := NewSuite(opts.Log, WithEndpoints(ep), WithConfig(cfg), WithProgress(opts.Progress),
+		WithFaults(net.Faults()), WithOutput(out))
+	defer s.Close()
+
+	clientCPU0, _ := ProcessCPU(ep.PID)
+	selfCPU0 := SelfCPU()
+	err = s.Run(ctx, opts.Categories)
+	clientCPU1, cerr := ProcessCPU(ep.PID)
+	if cerr == nil {
+		run.ClientCPUS = (clientCPU1 - clientCPU0).Seconds()
+	}
+	run.HarnessCPUS = (SelfCPU() - selfCPU0).Seconds()
+	for _, r := range s.Results() {
+		run.Benchmarks = append(run.Benchmarks, r.Benchmark())
+	}
+	if err == nil {
+		if nerr := net.Err(); nerr != nil {
+			err = fmt.Errorf("network fault: %w", nerr)
+		}
+	}
+	if err != nil {
+		run.Error = err.Error()
+	}
+	if opts.AfterRun != nil {
+		opts.AfterRun(index, s)
+	}
+	s.Close()
+	if cerr := net.Close(); cerr != nil && err == nil {
+		opts.Progress.Println("warning: closing the network: %v", cerr)
+	}
+	run.WallS = time.Since(begin).Seconds()
+	opts.Progress.Println("%sdone in %.1fs (network %.1fs); CPU: client %.2fs, harness %.2fs",
+		fmt.Sprintf("run %d/%d: ", index+1, opts.Runs), run.WallS, run.NetworkStartS, run.ClientCPUS, run.HarnessCPUS)
+	return run, s, err
+}

@@ -1,0 +1,271 @@
+package benchmark
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A Suite runs the benchmarks against one Tor client and keeps their
+// results. Create it with NewSuite; it is not meant for concurrent use by
+// several goroutines.
+type Suite struct {
+	log      *slog.Logger
+	ep       Endpoints
+	cfg      Config
+	progress *Progress
+	faults   <-chan error
+	out      io.Writer
+
+	mu      sync.Mutex
+	results []Result
+	ctl     *controller
+	version string
+}
+
+// An Option configures a Suite.
+type Option func(*Suite)
+
+// WithEndpoints names the client under test and the echo server.
+func WithEndpoints(ep Endpoints) Option { return func(s *Suite) { s.ep = ep } }
+
+// WithConfig sets the suite's parameters (zero fields take DefaultConfig's).
+func WithConfig(c Config) Option { return func(s *Suite) { s.cfg = c } }
+
+// WithProgress reports phases to p.
+func WithProgress(p *Progress) Option { return func(s *Suite) { s.progress = p } }
+
+// WithFaults makes the suite stop as soon as an error arrives on ch (the
+// network's faults: a relay died).
+func WithFaults(ch <-chan error) Option { return func(s *Suite) { s.faults = ch } }
+
+// WithOutput sets where PrintSummary writes (standard output by default).
+func WithOutput(w io.Writer) Option { return func(s *Suite) { s.out = w } }
+
+// NewSuite returns a suite that logs to log (nil: nowhere).
+func NewSuite(log *slog.Logger, opts ...Option) *Suite {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Suite{log: log, cfg: DefaultConfig(), out: os.Stdout}
+	for _, o := range opts {
+		o(s)
+	}
+	s.cfg = s.cfg.withDefaults()
+	return s
+}
+
+// Config returns the suite's parameters.
+func (s *Suite) Config() Config { return s.cfg }
+
+// Results returns the results so far, in the order the benchmarks ran.
+func (s *Suite) Results() []Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Result(nil), s.results...)
+}
+
+// ClientVersion is the client's answer to GETINFO version ("" before the
+// first benchmark connected).
+func (s *Suite) ClientVersion() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version
+}
+
+func (s *Suite) addResult(r Result) {
+	s.mu.Lock()
+	s.results = append(s.results, r)
+	s.mu.Unlock()
+}
+
+// Close closes the suite's control connection.
+func (s *Suite) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctl != nil {
+		err := s.ctl.Close()
+		s.ctl = nil
+		return err
+	}
+	return nil
+}
+
+// controller returns the control connection, connecting on first use.
+func (s *Suite) controller(ctx context.Context) (*controller, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctl != nil {
+		if err := s.ctl.Err(); err != nil {
+			return nil, err
+		}
+		return s.ctl, nil
+	}
+	if err := s.ep.validate(); err != nil {
+		return nil, err
+	}
+	c, err := dialController(ctx, s.ep)
+	if err != nil {
+		return nil, err
+	}
+	if v, err := c.getInfo("version"); err == nil {
+		s.version = v
+	}
+	s.ctl = c
+	return c, nil
+}
+
+// Categories selects benchmarks by the seed's three groups.
+type Categories struct {
+	Circuit bool // circuit build, concurrent build, pool
+	Memory  bool // memory usage, memory leaks
+	Streams bool // concurrent streams, scaling, multiplexing
+}
+
+// AllCategories selects every benchmark.
+var AllCategories = Categories{Circuit: true, Memory: true, Streams: true}
+
+// RunAll runs every benchmark.
+func (s *Suite) RunAll(ctx context.Context) error { return s.Run(ctx, AllCategories) }
+
+// Run runs the benchmarks of the chosen categories in the seed's order. A
+// benchmark whose operations fail still completes and records the failures;
+// Run goes on with the next. When the client dies, the network reports a
+// fault or ctx ends, Run stops within moments and returns the cause.
+func (s *Suite) Run(ctx context.Context, cat Categories) error {
+	ctx, stop := s.watch(ctx)
+	defer stop()
+	type bench struct {
+		on  bool
+		run func(context.Context) error
+	}
+	benches := []bench{
+		{cat.Circuit, s.BenchmarkCircuitBuild},
+		{cat.Circuit, s.BenchmarkCircuitBuildConcurrent},
+		{cat.Circuit, s.BenchmarkCircuitBuildWithPool},
+		{cat.Memory, s.BenchmarkMemoryUsage},
+		{cat.Memory, s.BenchmarkMemoryLeaks},
+		{cat.Streams, s.BenchmarkConcurrentStreams},
+		{cat.Streams, s.BenchmarkStreamScaling},
+		{cat.Streams, s.BenchmarkStreamMultiplexing},
+	}
+	var errs []error
+	for _, b := range benches {
+		if !b.on {
+			continue
+		}
+		err := b.run(ctx)
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// A faultError is a cause that ends the whole suite: the client or a relay
+// died, or the control connection was lost.
+type faultError struct{ err error }
+
+func (e *faultError) Error() string { return e.err.Error() }
+func (e *faultError) Unwrap() error { return e.err }
+
+// watch returns a context that ends when the client process exits, the
+// control connection is lost or a network fault arrives, with that cause.
+// The client is checked every 100 ms, so a death stops the suite well
+// within 5 s.
+func (s *Suite) watch(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			var ctlDone <-chan struct{}
+			s.mu.Lock()
+			ctl := s.ctl
+			s.mu.Unlock()
+			if ctl != nil {
+				ctlDone = ctl.Done()
+			}
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case err, ok := <-s.faults:
+				if ok {
+					cancel(&faultError{fmt.Errorf("network fault: %w", err)})
+					return
+				}
+				s.faults = nil
+			case <-ctlDone:
+				if err := ctl.Err(); err != nil && !strings.Contains(err.Error(), "control connection closed") {
+					cancel(&faultError{err})
+					return
+				}
+			case <-t.C:
+				if s.ep.PID > 0 && !processAlive(s.ep.PID) {
+					cancel(&faultError{fmt.Errorf("client process %d exited", s.ep.PID)})
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() { close(done); cancel(nil) }
+}
+
+// processAlive reports whether pid runs and is not a zombie.
+func processAlive(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(data), ')')
+	return i < 0 || i+2 >= len(data) || (data[i+2] != 'Z' && data[i+2] != 'X')
+}
+
+// aborted returns the cause when ctx ended (the benchmark must stop).
+func aborted(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return nil
+}
+
+// finish completes a result: on err the benchmark failed as a whole.
+func (s *Suite) finish(r *Result, start time.Time, err error, ph *Phase) error {
+	if r.Duration == 0 {
+		r.Duration = time.Since(start)
+	}
+	if r.Duration > 0 && r.TotalOperations > 0 {
+		r.OperationsPerSec = float64(r.TotalOperations) / r.Duration.Seconds()
+	}
+	if err != nil {
+		r.Success = false
+		r.Error = err
+		s.log.Error("benchmark failed", "benchmark", r.Name, "err", err)
+		ph.Done("ERROR: %s", firstLine(err))
+	} else {
+		s.log.Info("benchmark complete", "benchmark", r.Name, "success", r.Success,
+			"p95", r.P95Latency, "ops", r.TotalOperations, "failures", r.Failures)
+	}
+	s.addResult(*r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Name, err)
+	}
+	return nil
+}
+
+// snapshotRSS reads the client's memory, or nil on error.
+func (s *Suite) clientMemory() (ProcessMemory, error) {
+	return GetProcessMemory(s.ep.PID)
+}

@@ -40,6 +40,10 @@ type Results struct {
 	Environment Environment `json:"environment"`
 	Settings    Settings    `json:"settings"`
 	Runs        []Run       `json:"runs"`
+	// Notes are caveats an importer records about what it could not read
+	// faithfully (no raw samples, a metric missing or approximated);
+	// reports show them.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Environment is the fingerprint of the machine and software a run used.

@@ -3,9 +3,92 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/perfgate/perfgate/check"
 )
+
+const baselineUsage = `usage: perfgate baseline --results FILE --out baselines/NAME.json [--keep-runs K]
+                         [--commit SHA] [--ref REF] [--format F]
+
+Writes a baseline: the results plus their commit, ref, date and
+environment. The file is written atomically (a temporary file, then a
+rename); results with a failed run or benchmark, or missing a gated metric,
+are refused and the existing baseline is left as it was. With --keep-runs K
+the baseline keeps the runs of the existing one and the new runs, up to
+the last K, so that it grows more precise instead of being replaced.
+`
 
 // cmdBaseline is 'perfgate baseline'.
 func cmdBaseline(ctx context.Context, e *env, args []string) error {
-	return errors.New("perfgate baseline: not implemented yet")
+	fset := flag.NewFlagSet("baseline", flag.ContinueOnError)
+	fset.SetOutput(io.Discard)
+	results := fset.String("results", "", "results `FILE` to store (required; JSON, Go benchmark output or go-tor summary)")
+	out := fset.String("out", "", "baseline `FILE` to write, e.g. baselines/main.json (required)")
+	format := fset.String("format", "auto", "input `FORMAT`: auto, json, gobench, gotor")
+	keep := fset.Int("keep-runs", 0, "keep the last `K` runs of the existing baseline and the new results (0: replace)")
+	commit := fset.String("commit", "", "commit `SHA` the results are of (default $GITHUB_SHA)")
+	ref := fset.String("ref", "", "git `REF` the results are of (default $GITHUB_REF)")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(e.stdout, fset, baselineUsage)
+			return errHelp
+		}
+		return fmt.Errorf("baseline: %v (see 'perfgate baseline -h')", err)
+	}
+	if fset.NArg() > 0 {
+		return fmt.Errorf("baseline: unexpected argument %q (see 'perfgate baseline -h')", fset.Arg(0))
+	}
+	if *results == "" || *out == "" {
+		return errors.New("baseline: --results FILE and --out FILE are required (see 'perfgate baseline -h')")
+	}
+	if *keep < 0 {
+		return errors.New("baseline: --keep-runs must not be negative")
+	}
+	r, err := check.Load(*results, *format)
+	if err != nil {
+		return err
+	}
+	meta := check.BaselineMeta{Commit: *commit, Ref: *ref, Date: time.Now()}
+	if meta.Commit == "" {
+		meta.Commit = e.getenv("GITHUB_SHA")
+	}
+	if meta.Ref == "" {
+		meta.Ref = e.getenv("GITHUB_REF")
+	}
+	b, err := check.NewBaseline(r, meta)
+	if err != nil {
+		return fmt.Errorf("%s: %w; %s left unchanged", *results, err, *out)
+	}
+	if *keep > 0 {
+		old, err := check.ReadBaseline(*out)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return fmt.Errorf("%w; remove it or run without --keep-runs", err)
+		default:
+			if merged, why := b.MergeRuns(old, *keep); !merged && why != "" {
+				fmt.Fprintf(e.stderr, "perfgate: not merging with %s: %s; replacing it\n", *out, why)
+			}
+		}
+	}
+	if err := check.WriteBaseline(*out, b); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: %d run(s) of suite %s%s\n", *out, len(b.Results.Runs), b.Suite, commitSuffix(b.Commit))
+	return nil
+}
+
+func commitSuffix(c string) string {
+	if c == "" {
+		return ""
+	}
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	return " at " + c
 }

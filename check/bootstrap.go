@@ -1,0 +1,200 @@
+package check
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+// A side is one side's runs of one metric, ready for resampling.
+type side struct {
+	runs  []runMetric
+	agg   aggregation
+	q     float64
+	all   []float64 // every sample of every run, sorted (pooled only)
+	withS bool      // every run has samples
+}
+
+func newSide(runs []runMetric, m Metric) *side {
+	s := &side{runs: runs, agg: m.agg, q: m.q, withS: true}
+	for _, r := range runs {
+		if r.samples == nil {
+			s.withS = false
+		}
+	}
+	if s.agg == pooledQuantile && s.withS {
+		n := 0
+		for _, r := range runs {
+			n += len(r.samples)
+		}
+		s.all = make([]float64, 0, n)
+		for _, r := range runs {
+			s.all = append(s.all, r.samples...)
+		}
+		sort.Float64s(s.all)
+	}
+	return s
+}
+
+// value is the side's point value: the quantile of the pooled samples, or
+// the median of the runs' values.
+func (s *side) value() float64 {
+	if s.agg == pooledQuantile && s.withS {
+		return Quantile(s.all, s.q)
+	}
+	v := make([]float64, len(s.runs))
+	for i, r := range s.runs {
+		v[i] = r.value
+	}
+	return median(v)
+}
+
+func (s *side) samples() int {
+	n := 0
+	for _, r := range s.runs {
+		n += len(r.samples)
+	}
+	return n
+}
+
+// resample draws the side's value from one bootstrap resample: runs drawn
+// with replacement, then samples drawn with replacement within the drawn
+// runs. The order statistic of a resample is drawn directly — the k-th of N
+// uniform draws is Beta(k, N−k+1)-distributed — which costs O(k·log n)
+// instead of O(N) per resample.
+func (s *side) resample(rng *rand.Rand, w []int, vals []float64) float64 {
+	k := len(s.runs)
+	for i := range w[:k] {
+		w[i] = 0
+	}
+	for range k {
+		w[rng.IntN(k)]++
+	}
+	if s.agg == pooledQuantile && s.withS {
+		n := 0
+		for i, r := range s.runs {
+			n += w[i] * len(r.samples)
+		}
+		return s.weightedOrderStat(rng, w, n)
+	}
+	vals = vals[:0]
+	for i, r := range s.runs {
+		for range w[i] {
+			v := r.value
+			if len(r.samples) > 1 {
+				v = orderStat(rng, r.samples, 0.5)
+			}
+			vals = append(vals, v)
+		}
+	}
+	sort.Float64s(vals)
+	return Quantile(vals, 0.5)
+}
+
+// orderStat draws the q-quantile of a resample of sorted.
+func orderStat(rng *rand.Rand, sorted []float64, q float64) float64 {
+	n := len(sorted)
+	k := int(math.Round(float64(n-1)*q)) + 1
+	u := betaVariate(rng, float64(k), float64(n-k+1))
+	i := int(math.Ceil(u*float64(n))) - 1
+	i = max(0, min(n-1, i))
+	return sorted[i]
+}
+
+// weightedOrderStat draws the s.q-quantile of a resample of n samples from
+// the runs weighted by w.
+func (s *side) weightedOrderStat(rng *rand.Rand, w []int, n int) float64 {
+	k := int(math.Round(float64(n-1)*s.q)) + 1
+	u := betaVariate(rng, float64(k), float64(n-k+1))
+	target := u * float64(n)
+	// The smallest pooled value v with Σ w_j·#{x ≤ v in run j} ≥ target.
+	i := sort.Search(len(s.all), func(i int) bool {
+		v := s.all[i]
+		c := 0
+		for j, r := range s.runs {
+			if w[j] > 0 {
+				c += w[j] * upperBound(r.samples, v)
+			}
+		}
+		return float64(c) >= target
+	})
+	if i >= len(s.all) {
+		i = len(s.all) - 1
+	}
+	return s.all[i]
+}
+
+// upperBound is the number of values ≤ v in sorted.
+func upperBound(sorted []float64, v float64) int {
+	return sort.Search(len(sorted), func(i int) bool { return sorted[i] > v })
+}
+
+// betaVariate draws from Beta(a, b) for a, b ≥ 1.
+func betaVariate(rng *rand.Rand, a, b float64) float64 {
+	x := gammaVariate(rng, a)
+	y := gammaVariate(rng, b)
+	return x / (x + y)
+}
+
+// gammaVariate draws from Gamma(a, 1) for a ≥ 1 (Marsaglia and Tsang).
+func gammaVariate(rng *rand.Rand, a float64) float64 {
+	d := a - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := rng.NormFloat64()
+		v := 1 + c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		u := rng.Float64()
+		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
+			return d * v
+		}
+	}
+}
+
+// bootResult is the outcome of bootstrapping a change.
+type bootResult struct {
+	lo, hi float64 // confidence interval of the relative change
+	p      float64 // two-sided p-value of no change
+}
+
+// bootstrap resamples both sides and returns the interval of the relative
+// change current/baseline − 1 and the p-value of "no change".
+func bootstrap(base, cur *side, better Direction, resamples int, confidence float64, seed uint64) bootResult {
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	wb := make([]int, len(base.runs))
+	wc := make([]int, len(cur.runs))
+	vals := make([]float64, 0, max(len(base.runs), len(cur.runs)))
+	rel := make([]float64, 0, resamples)
+	worse, better0 := 0, 0
+	for range resamples {
+		b := base.resample(rng, wb, vals)
+		c := cur.resample(rng, wc, vals)
+		if b == 0 {
+			continue
+		}
+		r := c/b - 1
+		rel = append(rel, r)
+		wr := r
+		if better == HigherIsBetter {
+			wr = -r
+		}
+		if wr <= 0 {
+			better0++ // not worse
+		}
+		if wr >= 0 {
+			worse++ // not better
+		}
+	}
+	if len(rel) == 0 {
+		return bootResult{lo: math.NaN(), hi: math.NaN(), p: 1}
+	}
+	sort.Float64s(rel)
+	a := (1 - confidence) / 2
+	n := float64(len(rel))
+	pw := (1 + float64(better0)) / (n + 1)
+	pb := (1 + float64(worse)) / (n + 1)
+	return bootResult{lo: Quantile(rel, a), hi: Quantile(rel, 1-a), p: math.Min(1, 2*math.Min(pw, pb))}
+}

@@ -1,0 +1,105 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Cells shared by the markdown and terminal tables. They hold only text
+// perfgate makes (labels, numbers); renderers escape anything else.
+
+func cellValue(v *SideValue, unit string) string {
+	if v == nil {
+		return "–"
+	}
+	return FormatValue(v.Value, unit)
+}
+
+func cellChange(m MetricResult, long bool) string {
+	if m.Change == nil {
+		if m.Baseline != nil && m.Current != nil {
+			return signedDiff(m.Current.Value-m.Baseline.Value, m.Unit)
+		}
+		return "–"
+	}
+	c := m.Change
+	s := fmtPct(c.Rel)
+	if !long {
+		return s
+	}
+	return fmt.Sprintf("%s (CI %s … %s, %s; %s)", s, fmtPct(c.Lo), fmtPct(c.Hi), fmtP(c.PAdj), counts(m))
+}
+
+// counts is "3+3 runs, 300+300 samples".
+func counts(m MetricResult) string {
+	s := fmt.Sprintf("%d+%d runs", m.Baseline.Runs, m.Current.Runs)
+	if m.Baseline.Samples > 0 || m.Current.Samples > 0 {
+		s += fmt.Sprintf(", %d+%d samples", m.Baseline.Samples, m.Current.Samples)
+	}
+	return s
+}
+
+func signedDiff(d float64, unit string) string {
+	s := FormatValue(d, unit)
+	if d > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+func cellTarget(m MetricResult) string {
+	if m.Target <= 0 {
+		return "–"
+	}
+	return m.TargetOp() + " " + FormatValue(m.Target, m.Unit)
+}
+
+var statusIcon = map[Status]string{
+	StatusPass:         "✅",
+	StatusImproved:     "🟢",
+	StatusRegressed:    "❌",
+	StatusTargetMissed: "❌",
+	StatusNoBaseline:   "⚪",
+	StatusError:        "⚠️",
+}
+
+func cellStatus(m MetricResult, icons bool) string {
+	s := statusWord(m.Status)
+	if !m.Gated {
+		s += " (not gated)"
+	}
+	if icons {
+		return statusIcon[m.Status] + " " + s
+	}
+	return s
+}
+
+func verdictLine(r *Report) string {
+	switch r.Verdict {
+	case VerdictPass:
+		return "pass"
+	case VerdictRegression:
+		var names []string
+		for _, m := range r.Metrics {
+			if m.Gated && (m.Status == StatusRegressed || m.Status == StatusTargetMissed) {
+				names = append(names, m.Label+" "+statusWord(m.Status))
+			}
+		}
+		return "regression: " + strings.Join(names, ", ")
+	}
+	return "error"
+}
+
+// gatedAndReported splits the metrics.
+func gated(r *Report) (g, other []MetricResult) {
+	for _, m := range r.Metrics {
+		if m.Gated {
+			g = append(g, m)
+		} else {
+			other = append(other, m)
+		}
+	}
+	return g, other
+}
+
+const memoryUnitNote = "Memory is in binary units: 1 MiB = 2^20 bytes; the seed's \"50 MB\" target is 50 MiB (go-tor's MB)."

@@ -1,0 +1,293 @@
+package check
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// A Config sets, per metric, the absolute target, the allowed regression
+// and whether the metric gates, plus the statistics' knobs. DefaultConfig
+// holds the defaults the noise measurements support; a YAML file
+// (LoadConfig) overrides any of them.
+type Config struct {
+	// Metrics maps a metric key (see Metrics) to its settings.
+	Metrics map[string]MetricConfig `yaml:"metrics"`
+	// Confidence is the confidence level of intervals and tests (0.95:
+	// α = 0.05, Holm-corrected over the gated metrics).
+	Confidence float64 `yaml:"confidence"`
+	// Resamples is the number of bootstrap resamples.
+	Resamples int `yaml:"resamples"`
+	// Seed seeds the bootstrap, so the same inputs give the same verdict.
+	Seed uint64 `yaml:"seed"`
+	// MinRunsForRankTest is the number of runs per side from which the
+	// Mann–Whitney U test over the runs' values (benchmath) decides
+	// significance instead of the bootstrap.
+	MinRunsForRankTest int `yaml:"min_runs_for_rank_test"`
+	// RecommendedRuns is the number of runs per side below which the
+	// report calls the comparison weak.
+	RecommendedRuns int `yaml:"recommended_runs"`
+}
+
+// A MetricConfig is the gate's settings for one metric.
+type MetricConfig struct {
+	// Gate tells whether the metric decides the verdict.
+	Gate bool `yaml:"gate"`
+	// Target is the absolute target in the metric's unit (0: none).
+	Target Quantity `yaml:"target"`
+	// AllowedRegressionPct is the allowed worsening, in percent, with at
+	// least RecommendedRuns runs per side.
+	AllowedRegressionPct float64 `yaml:"allowed_regression_pct"`
+	// AllowedRegressionPctFewRuns widens it when the side with fewer runs
+	// has only this many (key: runs per side).
+	AllowedRegressionPctFewRuns map[int]float64 `yaml:"allowed_regression_pct_few_runs"`
+	// AllowedRegressionAbs is an allowed worsening in the metric's unit;
+	// when both are set, a change must exceed both to regress.
+	AllowedRegressionAbs Quantity `yaml:"allowed_regression_abs"`
+}
+
+// A Quantity is a number in a metric's base unit. In YAML it is a number
+// or a string with a unit: a Go duration ("5s", "250ms") or a byte size
+// ("50MiB", "50 MB" = 50·10⁶, "1.5GiB").
+type Quantity float64
+
+// UnmarshalYAML reads a number or a number with a unit.
+func (q *Quantity) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a number or a quantity like 5s or 50MiB", n.Line)
+	}
+	v, err := ParseQuantity(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*q = Quantity(v)
+	return nil
+}
+
+var byteUnits = map[string]float64{
+	"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40, "pib": 1 << 50, "eib": 1 << 60,
+}
+
+// ParseQuantity parses "12", "5s", "250ms", "1m44.9s", "50MiB", "146.5 KiB".
+func ParseQuantity(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	if v, err := strconv.ParseFloat(t, 64); err == nil {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("%q is not a finite number", s)
+		}
+		return v, nil
+	}
+	if d, err := time.ParseDuration(strings.ReplaceAll(t, " ", "")); err == nil {
+		return d.Seconds(), nil
+	}
+	i := strings.IndexFunc(t, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == 'e' || r == 'E')
+	})
+	if i > 0 {
+		num, unit := strings.TrimSpace(t[:i]), strings.ToLower(strings.TrimSpace(t[i:]))
+		if f, ok := byteUnits[unit]; ok {
+			v, err := strconv.ParseFloat(num, 64)
+			if err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				return v * f, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("%q is not a number, a duration (5s) or a byte size (50MiB)", s)
+}
+
+// DefaultConfig returns the defaults: the three gated metrics with the
+// seed's targets; 15 % allowed regression of the pooled circuit p95 with
+// three runs per side (20 % with two, 35 % with one); 10 % for the median
+// RSS (15 % with fewer than three runs); 10 % for stream capacity; 95 %
+// confidence; 2000 seeded resamples.
+func DefaultConfig() Config {
+	c := Config{
+		Metrics:            map[string]MetricConfig{},
+		Confidence:         0.95,
+		Resamples:          2000,
+		Seed:               1,
+		MinRunsForRankTest: 5,
+		RecommendedRuns:    3,
+	}
+	for _, m := range Metrics {
+		mc := MetricConfig{Gate: m.Gates, Target: Quantity(m.Target), AllowedRegressionPct: 10,
+			AllowedRegressionPctFewRuns: map[int]float64{1: 20, 2: 15}}
+		switch m.Key {
+		case MetricCircuitBuildP95:
+			mc.AllowedRegressionPct = 15
+			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 35, 2: 20}
+		case MetricMemorySteadyRSS:
+			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 15, 2: 15}
+		case MetricStreamCapacity:
+			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 10, 2: 10}
+		}
+		c.Metrics[m.Key] = mc
+	}
+	return c
+}
+
+// fileConfig mirrors Config with optional fields, so that a file sets only
+// what it names.
+type fileConfig struct {
+	Metrics            map[string]fileMetricConfig `yaml:"metrics"`
+	Confidence         *float64                    `yaml:"confidence"`
+	Resamples          *int                        `yaml:"resamples"`
+	Seed               *uint64                     `yaml:"seed"`
+	MinRunsForRankTest *int                        `yaml:"min_runs_for_rank_test"`
+	RecommendedRuns    *int                        `yaml:"recommended_runs"`
+}
+
+type fileMetricConfig struct {
+	Gate                        *bool           `yaml:"gate"`
+	Target                      *Quantity       `yaml:"target"`
+	AllowedRegressionPct        *float64        `yaml:"allowed_regression_pct"`
+	AllowedRegressionPctFewRuns map[int]float64 `yaml:"allowed_regression_pct_few_runs"`
+	AllowedRegressionAbs        *Quantity       `yaml:"allowed_regression_abs"`
+}
+
+// LoadConfig reads a YAML config over DefaultConfig. Unknown keys and
+// unknown metric names are errors that name the file and line.
+func LoadConfig(path string) (Config, error) {
+	data, err := readLimited(path)
+	if err != nil {
+		return Config{}, err
+	}
+	c, err := ParseConfig(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ParseConfig reads a YAML config over DefaultConfig.
+func ParseConfig(data []byte) (Config, error) {
+	c := DefaultConfig()
+	if len(bytes.TrimSpace(data)) == 0 {
+		return c, nil
+	}
+	var f fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			return c, errors.New(te.Errors[0])
+		}
+		return c, fmt.Errorf("invalid YAML: %w", err)
+	}
+	keys := make([]string, 0, len(f.Metrics))
+	for k := range f.Metrics {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fm := f.Metrics[k]
+		mc, ok := c.Metrics[k]
+		if !ok {
+			return c, fmt.Errorf("unknown metric %q in metrics (known: %s)", k, strings.Join(metricKeys(), ", "))
+		}
+		if fm.Gate != nil {
+			mc.Gate = *fm.Gate
+		}
+		if fm.Target != nil {
+			mc.Target = *fm.Target
+		}
+		if fm.AllowedRegressionPct != nil {
+			mc.AllowedRegressionPct = *fm.AllowedRegressionPct
+		}
+		if fm.AllowedRegressionPctFewRuns != nil {
+			mc.AllowedRegressionPctFewRuns = fm.AllowedRegressionPctFewRuns
+		}
+		if fm.AllowedRegressionAbs != nil {
+			mc.AllowedRegressionAbs = *fm.AllowedRegressionAbs
+		}
+		c.Metrics[k] = mc
+	}
+	if f.Confidence != nil {
+		c.Confidence = *f.Confidence
+	}
+	if f.Resamples != nil {
+		c.Resamples = *f.Resamples
+	}
+	if f.Seed != nil {
+		c.Seed = *f.Seed
+	}
+	if f.MinRunsForRankTest != nil {
+		c.MinRunsForRankTest = *f.MinRunsForRankTest
+	}
+	if f.RecommendedRuns != nil {
+		c.RecommendedRuns = *f.RecommendedRuns
+	}
+	return c, c.Validate()
+}
+
+// Validate checks that every setting is in range.
+func (c Config) Validate() error {
+	if !(c.Confidence > 0.5 && c.Confidence < 1) {
+		return fmt.Errorf("confidence %g: want a level between 0.5 and 1, like 0.95", c.Confidence)
+	}
+	if c.Resamples < 100 || c.Resamples > 100000 {
+		return fmt.Errorf("resamples %d: want 100 to 100000", c.Resamples)
+	}
+	if c.MinRunsForRankTest < 2 {
+		return fmt.Errorf("min_runs_for_rank_test %d: want at least 2", c.MinRunsForRankTest)
+	}
+	if c.RecommendedRuns < 1 {
+		return fmt.Errorf("recommended_runs %d: want at least 1", c.RecommendedRuns)
+	}
+	for _, k := range metricKeys() {
+		mc, ok := c.Metrics[k]
+		if !ok {
+			continue
+		}
+		if mc.Target < 0 || math.IsNaN(float64(mc.Target)) || mc.AllowedRegressionAbs < 0 {
+			return fmt.Errorf("metrics.%s: target and allowed_regression_abs must not be negative", k)
+		}
+		if mc.AllowedRegressionPct < 0 || mc.AllowedRegressionPct > 1000 || math.IsNaN(mc.AllowedRegressionPct) {
+			return fmt.Errorf("metrics.%s: allowed_regression_pct %g: want 0 to 1000", k, mc.AllowedRegressionPct)
+		}
+		for n, p := range mc.AllowedRegressionPctFewRuns {
+			if n < 1 || p < 0 || p > 1000 || math.IsNaN(p) {
+				return fmt.Errorf("metrics.%s: allowed_regression_pct_few_runs %d: %g: want runs ≥ 1 and 0 to 1000 %%", k, n, p)
+			}
+		}
+	}
+	for k := range c.Metrics {
+		if _, ok := MetricByKey(k); !ok {
+			return fmt.Errorf("unknown metric %q (known: %s)", k, strings.Join(metricKeys(), ", "))
+		}
+	}
+	return nil
+}
+
+// allowedPct is the allowed regression in percent for a comparison whose
+// smaller side has runs runs.
+func (mc MetricConfig) allowedPct(runs, recommended int) float64 {
+	if runs >= recommended {
+		return mc.AllowedRegressionPct
+	}
+	best, bestN := mc.AllowedRegressionPct, 0
+	for n, p := range mc.AllowedRegressionPctFewRuns {
+		// The entry for the largest run count not above runs.
+		if n <= runs && n > bestN {
+			best, bestN = p, n
+		}
+	}
+	return best
+}
+
+func metricKeys() []string {
+	k := make([]string, len(Metrics))
+	for i, m := range Metrics {
+		k[i] = m.Key
+	}
+	return k
+}

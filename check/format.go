@@ -1,0 +1,86 @@
+package check
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// FormatValue renders a value of a unit for humans: latencies in ms or s,
+// memory in binary units (KiB, MiB, GiB), counts without decimals.
+func FormatValue(v float64, unit string) string {
+	switch unit {
+	case UnitSeconds:
+		switch a := math.Abs(v); {
+		case a >= 10:
+			return trimF(v, 1) + " s"
+		case a >= 1:
+			return trimF(v, 2) + " s"
+		case a >= 0.001 || a == 0:
+			return trimF(v*1e3, 1) + " ms"
+		default:
+			return trimF(v*1e6, 1) + " µs"
+		}
+	case UnitBytes, UnitBytesPerStep:
+		s := formatBytes(v)
+		if unit == UnitBytesPerStep {
+			s += "/cycle"
+		}
+		return s
+	case UnitStreams:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case UnitRatio:
+		return trimF(v*100, 1) + " %"
+	case UnitPerSecond:
+		return trimF(v, 1) + "/s"
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
+func formatBytes(v float64) string {
+	a := math.Abs(v)
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	i := 0
+	for a >= 1024 && i < len(units)-1 {
+		a /= 1024
+		v /= 1024
+		i++
+	}
+	if i == 0 {
+		return trimF(v, 0) + " B"
+	}
+	return trimF(v, 1) + " " + units[i]
+}
+
+// trimF formats v with at most prec decimals.
+func trimF(v float64, prec int) string {
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	if s == "-0" || strings.HasPrefix(s, "-0.") && strings.Trim(s[3:], "0") == "" {
+		s = s[1:]
+	}
+	return s
+}
+
+// fmtPct renders a relative change as a signed percentage.
+func fmtPct(rel float64) string {
+	p := rel * 100
+	s := trimF(p, 1)
+	if s == "0.0" {
+		return "±0 %"
+	}
+	if p > 0 {
+		s = "+" + s
+	} else {
+		s = "−" + strings.TrimPrefix(s, "-")
+	}
+	return s + " %"
+}
+
+// fmtP renders a p-value.
+func fmtP(p float64) string {
+	if p < 0.001 {
+		return "p<0.001"
+	}
+	return fmt.Sprintf("p=%.3f", p)
+}

@@ -1,0 +1,235 @@
+package check
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// WriteMarkdown renders the report as GitHub markdown for a PR comment or
+// a job summary: the verdict, notes and warnings, one headline table
+// (Metric | Baseline | Current | Change | Target | Status), the reasons,
+// and a collapsed <details> section with every metric and benchmark.
+// Everything an input can name is escaped.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	var b bytes.Buffer
+	icon := map[Verdict]string{VerdictPass: "✅", VerdictRegression: "❌", VerdictError: "⚠️"}[r.Verdict]
+	fmt.Fprintf(&b, "### %s perfgate: %s\n\n", icon, EscapeMarkdown(verdictLine(r)))
+	if len(r.EnvironmentDiff) > 0 {
+		b.WriteString("> [!WARNING]\n> **The baseline ran in a different environment**, so part of any change may be the machine, not the code: ")
+		b.WriteString(EscapeMarkdown(strings.Join(r.EnvironmentDiff, "; ")))
+		b.WriteString(".\n\n")
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "> %s\n>\n", EscapeMarkdown(n))
+	}
+	if len(r.Notes) > 0 {
+		b.Truncate(b.Len() - 2)
+		b.WriteString("\n")
+	}
+	g, other := gated(r)
+	rows := make([][]string, 0, len(g))
+	for _, m := range g {
+		rows = append(rows, []string{m.Label, cellValue(m.Baseline, m.Unit), cellValue(m.Current, m.Unit),
+			cellChange(m, true), cellTarget(m), cellStatus(m, true)})
+	}
+	if err := mdTable(&b, []string{"Metric", "Baseline", "Current", "Change", "Target", "Status"}, rows); err != nil {
+		return err
+	}
+	b.WriteString("\n")
+	for _, m := range g {
+		if m.Status != StatusPass && m.Reason != "" {
+			fmt.Fprintf(&b, "- **%s** (`%s`): %s\n", m.Label, m.Key, EscapeMarkdown(m.Reason))
+		}
+	}
+	if r.BaselineCommand != "" {
+		fmt.Fprintf(&b, "\nNo baseline yet. Create it with:\n\n```sh\n%s\n```\n", strings.ReplaceAll(r.BaselineCommand, "`", "'"))
+	}
+	if len(r.Warnings) > 0 {
+		b.WriteString("\n**Warnings**\n\n")
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "- %s\n", EscapeMarkdown(w))
+		}
+	}
+	fmt.Fprintf(&b, "\n<sub>Change: current/baseline − 1 with its %s bootstrap confidence interval (runs resampled, then samples within runs; %d resamples, seed %d) and the Holm-adjusted p-value. %s</sub>\n",
+		pctLevel(r.Confidence), r.Resamples, r.Seed, memoryUnitNote)
+
+	b.WriteString("\n<details><summary>All metrics and benchmarks</summary>\n\n")
+	all := append(append([]MetricResult(nil), g...), other...)
+	rows = rows[:0]
+	for _, m := range all {
+		rows = append(rows, []string{fmt.Sprintf("%s (`%s`)", m.Label, m.Key), cellValue(m.Baseline, m.Unit), cellValue(m.Current, m.Unit),
+			cellChange(m, true), cellTarget(m), cellStatus(m, false)})
+	}
+	if err := mdTable(&b, []string{"Metric", "Baseline", "Current", "Change", "Target", "Status"}, rows); err != nil {
+		return err
+	}
+	if len(r.Benchmarks) > 0 {
+		b.WriteString("\nBenchmarks of the current results (latencies pooled over runs):\n\n")
+		rows = rows[:0]
+		for _, bm := range r.Benchmarks {
+			rows = append(rows, benchRow(bm, EscapeMarkdown))
+		}
+		if err := mdTable(&b, benchHeader, rows); err != nil {
+			return err
+		}
+		for _, bm := range r.Benchmarks {
+			if len(bm.Extra) == 0 && len(bm.Errors) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, "\n%s: ", EscapeMarkdown(bm.Key))
+			b.WriteString(EscapeMarkdown(extraLine(bm)))
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("\n")
+	rows = rows[:0]
+	for _, e := range envRows(r) {
+		rows = append(rows, []string{e[0], EscapeMarkdown(e[1]), EscapeMarkdown(e[2])})
+	}
+	if err := mdTable(&b, []string{"", "Baseline", "Current"}, rows); err != nil {
+		return err
+	}
+	b.WriteString("\n</details>\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func pctLevel(c float64) string { return trimF(c*100, 1) + " %" }
+
+func mdTable(w io.Writer, header []string, rows [][]string) error {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewMarkdown()),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+	)
+	t.Header(anySlice(header)...)
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
+			return fmt.Errorf("rendering a table: %w", err)
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("rendering a table: %w", err)
+	}
+	return nil
+}
+
+func anySlice(s []string) []any {
+	a := make([]any, len(s))
+	for i, v := range s {
+		a[i] = v
+	}
+	return a
+}
+
+var benchHeader = []string{"Benchmark", "Runs ok", "Ops", "Ops/s", "p50", "p95", "p99", "Max", "Samples", "Failures"}
+
+func benchRow(bm BenchmarkRow, esc func(string) string) []string {
+	lat := func(v float64) string {
+		if v == 0 {
+			return "–"
+		}
+		return FormatValue(v, UnitSeconds)
+	}
+	return []string{esc(bm.Name), fmt.Sprintf("%d/%d", bm.Succeeded, bm.Runs), fmt.Sprint(bm.Operations), trimF(bm.OpsPerSec, 2),
+		lat(bm.P50S), lat(bm.P95S), lat(bm.P99S), lat(bm.MaxS), fmt.Sprint(bm.Samples), fmt.Sprint(bm.Failures)}
+}
+
+// extraLine lists a benchmark's errors and additional metrics.
+func extraLine(bm BenchmarkRow) string {
+	var parts []string
+	for _, e := range bm.Errors {
+		parts = append(parts, "error: "+e)
+	}
+	keys := make([]string, 0, len(bm.Extra))
+	for k := range bm.Extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := bm.Extra[k]
+		if u := unitOfExtra(k); u != "" {
+			parts = append(parts, k+" "+FormatValue(v, u))
+		} else {
+			parts = append(parts, k+" "+trimG(v))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func trimG(v float64) string { return fmt.Sprintf("%.6g", v) }
+
+// envRows compares the two sides' provenance and environment.
+func envRows(r *Report) [][3]string {
+	var b SideInfo
+	if r.Baseline != nil {
+		b = *r.Baseline
+	}
+	c := r.Current
+	date := func(s SideInfo) string {
+		if s.CreatedAt == nil {
+			return ""
+		}
+		return s.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	rows := [][3]string{
+		{"File", b.Path, c.Path},
+		{"Suite / source", joinNonEmpty(b.Suite, b.Source), joinNonEmpty(c.Suite, c.Source)},
+		{"Runs", runsStr(r.Baseline), fmt.Sprint(c.Runs)},
+		{"Commit", joinNonEmpty(b.Commit, b.Ref), joinNonEmpty(c.Commit, c.Ref)},
+		{"Date", date(b), date(c)},
+		{"CPU", cores(b.Environment), cores(c.Environment)},
+		{"OS/arch", osArch(b.Environment), osArch(c.Environment)},
+		{"tor", b.Environment.TorVersion, c.Environment.TorVersion},
+		{"Client", joinNonEmpty(b.Environment.ClientName, b.Environment.ClientVersion), joinNonEmpty(c.Environment.ClientName, c.Environment.ClientVersion)},
+		{"Go", b.Environment.GoVersion, c.Environment.GoVersion},
+		{"Runner", joinNonEmpty(b.Environment.RunnerName, b.Environment.RunnerOS), joinNonEmpty(c.Environment.RunnerName, c.Environment.RunnerOS)},
+	}
+	out := rows[:0]
+	for _, row := range rows {
+		if row[1] == "" && row[2] == "" {
+			continue
+		}
+		for i := 1; i < 3; i++ {
+			if row[i] == "" {
+				row[i] = "–"
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func runsStr(s *SideInfo) string {
+	if s == nil {
+		return ""
+	}
+	return fmt.Sprint(s.Runs)
+}
+
+func cores(e Environment) string {
+	if e.Cores == 0 {
+		return e.CPUModel
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s (%d cores)", e.CPUModel, e.Cores))
+}
+
+func joinNonEmpty(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " " + b
+}

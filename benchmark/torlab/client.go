@@ -1,0 +1,183 @@
+package torlab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cretz/bine/control"
+)
+
+// A Client is a Tor client on the network: the client under test, or a
+// further one from AddClient. Talk SOCKS5 to SOCKSAddr and the control
+// protocol to ControlAddr (cookie authentication, cookie at CookiePath).
+type Client struct {
+	Name        string
+	SOCKSAddr   string // 127.0.0.1:port
+	ControlAddr string // 127.0.0.1:port
+	CookiePath  string
+	DataDir     string
+	LogPath     string
+	TorrcPath   string
+	Command     []string // the argv it runs
+
+	node    *Node
+	version string
+}
+
+// PID is the process id of the client.
+func (c *Client) PID() int { return c.node.PID }
+
+// Node is the client's node in the network.
+func (c *Client) Node() *Node { return c.node }
+
+// Version is the client's version as it reports it (GETINFO version on its
+// control port, else "<program> --version"); "" if it cannot be known.
+func (c *Client) Version() string { return c.version }
+
+// AddClient starts another client on the network, from a command template
+// like Options.ClientCommand ("" = the system's tor), and returns when it
+// has passed a round trip through an exit. Clients are named client2,
+// client3, ...
+func (n *Network) AddClient(ctx context.Context, command string) (*Client, error) {
+	if n.closing.Load() {
+		return nil, errors.New("torlab: network is closed")
+	}
+	n.mu.Lock()
+	name := fmt.Sprintf("client%d", len(n.clients)+1)
+	n.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, n.opts.StartTimeout)
+	defer cancel()
+	return n.addClient(ctx, command, name)
+}
+
+// addClient writes a client's torrc, starts it and waits for a round trip.
+func (n *Network) addClient(ctx context.Context, command, name string) (*Client, error) {
+	ports, err := freePorts(2)
+	if err != nil {
+		return nil, err
+	}
+	nd := &Node{Name: name, Role: RoleClient, DataDir: filepath.Join(n.dir, name), SOCKSPort: ports[0], ControlPort: ports[1]}
+	nd.LogPath = filepath.Join(nd.DataDir, "tor.log")
+	nd.TorrcPath = filepath.Join(nd.DataDir, "torrc")
+	if err := os.MkdirAll(nd.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("torlab: %w", err)
+	}
+	if err := os.WriteFile(nd.TorrcPath, []byte(renderTorrc(nd, n.cfg)), 0o600); err != nil {
+		return nil, fmt.Errorf("torlab: %w", err)
+	}
+	if command == "" {
+		nd.argv = []string{n.torPath, "--defaults-torrc", os.DevNull, "-f", nd.TorrcPath}
+	} else {
+		nd.argv, err = expandCommand(command, map[string]string{
+			"torrc":        nd.TorrcPath,
+			"socks_port":   strconv.Itoa(nd.SOCKSPort),
+			"control_port": strconv.Itoa(nd.ControlPort),
+			"data_dir":     nd.DataDir,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("torlab: %w", err)
+		}
+		if nd.argv[0], err = lookPath(nd.argv[0], nd.argv[0]); err != nil {
+			return nil, err
+		}
+	}
+	c := &Client{
+		Name:        name,
+		SOCKSAddr:   fmt.Sprintf("127.0.0.1:%d", nd.SOCKSPort),
+		ControlAddr: fmt.Sprintf("127.0.0.1:%d", nd.ControlPort),
+		CookiePath:  filepath.Join(nd.DataDir, "control_auth_cookie"),
+		DataDir:     nd.DataDir,
+		LogPath:     nd.LogPath,
+		TorrcPath:   nd.TorrcPath,
+		Command:     nd.argv,
+		node:        nd,
+	}
+	// Register before starting, so that Close stops it whatever happens next.
+	n.mu.Lock()
+	if n.closing.Load() {
+		n.mu.Unlock()
+		return nil, errors.New("torlab: network is closed")
+	}
+	n.nodes = append(n.nodes, nd)
+	n.mu.Unlock()
+	if err := n.spawner.start(nd, nd.DataDir, n.exited); err != nil {
+		return nil, nodeError(nd, fmt.Errorf("start %s: %w", nd.argv[0], err))
+	}
+	if err := n.waitRoundTrip(ctx, c); err != nil {
+		return nil, err
+	}
+	c.version = clientVersion(c)
+	n.mu.Lock()
+	n.clients = append(n.clients, c)
+	n.mu.Unlock()
+	return c, nil
+}
+
+// waitRoundTrip retries a round trip through the client until one succeeds.
+func (n *Network) waitRoundTrip(ctx context.Context, c *Client) error {
+	var last error
+	for {
+		if err := n.Err(); err != nil {
+			return err
+		}
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := c.RoundTrip(actx, n.EchoAddr())
+		cancel()
+		if err == nil {
+			return nil
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return nodeError(c.node, fmt.Errorf("no SOCKS5 round trip through an exit to the echo server %s: %w (last attempt: %v)", n.EchoAddr(), ctx.Err(), last))
+		case <-c.node.exited:
+			// n.exited records the fault; report it on the next turn.
+			time.Sleep(10 * time.Millisecond)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// clientVersion asks the running client for its version, falling back to
+// "<program> --version".
+func clientVersion(c *Client) string {
+	if v, err := controlVersion(c); err == nil && v != "" {
+		return v
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, c.Command[0], "--version").Output()
+	if err != nil {
+		return ""
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSuffix(strings.TrimSpace(line), ".")
+}
+
+// controlVersion runs GETINFO version on the client's control port.
+func controlVersion(c *Client) (string, error) {
+	nc, err := net.DialTimeout("tcp", c.ControlAddr, 2*time.Second)
+	if err != nil {
+		return "", err
+	}
+	nc.SetDeadline(time.Now().Add(3 * time.Second))
+	conn := control.NewConn(textproto.NewConn(nc))
+	defer conn.Close()
+	if err := conn.Authenticate(""); err != nil {
+		return "", err
+	}
+	kv, err := conn.GetInfo("version")
+	if err != nil || len(kv) == 0 {
+		return "", err
+	}
+	return "Tor " + kv[0].Val, nil
+}

@@ -1,0 +1,424 @@
+package torlab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Options configure a network. The zero value is a usable default.
+type Options struct {
+	Relays int // middle relays; 0 means 3
+	Exits  int // exits, whose exit policy accepts 127.0.0.1 only; 0 means 2
+
+	// ClientCommand is the command template of the client under test;
+	// "" runs the system's tor. See the package documentation for the
+	// placeholders {torrc} {socks_port} {control_port} {data_dir}.
+	ClientCommand string
+
+	Dir  string    // parent of the network's temporary directory; "" means os.TempDir()
+	Keep bool      // keep the directory (torrcs, logs, data) after Close
+	Log  io.Writer // progress lines; nil means silent
+
+	TorPath     string // "" means tor from PATH
+	GencertPath string // "" means tor-gencert from PATH
+
+	// KeyCache is the directory where authority and relay keys are cached
+	// between networks; "" means the user cache directory
+	// (perfgate/torlab-keys), "off" means new keys for every network.
+	KeyCache string
+
+	StartTimeout time.Duration // bound on Start (and AddClient); 0 means 90 s
+	StopTimeout  time.Duration // SIGTERM to SIGKILL on Close; 0 means 5 s
+}
+
+func (o Options) withDefaults() Options {
+	if o.Relays <= 0 {
+		o.Relays = 3
+	}
+	if o.Exits <= 0 {
+		o.Exits = 2
+	}
+	if o.StartTimeout <= 0 {
+		o.StartTimeout = 90 * time.Second
+	}
+	if o.StopTimeout <= 0 {
+		o.StopTimeout = 5 * time.Second
+	}
+	return o
+}
+
+// A Network is a running private Tor network. Its methods are safe for
+// concurrent use.
+type Network struct {
+	opts        Options
+	torPath     string
+	dir         string
+	cfg         torrcConfig
+	spawner     *spawner
+	echo        *echoServer
+	startup     time.Duration
+	first       time.Time // the first tor process started
+	stopOnClose func() bool
+
+	mu      sync.Mutex
+	nodes   []*Node
+	clients []*Client
+
+	faults   chan error
+	firstErr atomic.Pointer[error]
+	closing  atomic.Bool
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start builds and starts a network and returns when its client has passed
+// a SOCKS5 round trip through an exit to the echo server. On failure it tears
+// everything down and returns an error; a *NodeError (errors.As) names the
+// node that did not come up, with the tail of its log.
+//
+// The network lives until Close or until ctx is cancelled, whichever comes
+// first; callers should defer Close.
+func Start(ctx context.Context, opts Options) (_ *Network, err error) {
+	begin := time.Now()
+	opts = opts.withDefaults()
+	n := &Network{opts: opts, faults: make(chan error, 16)}
+	if n.torPath, err = lookPath(opts.TorPath, "tor"); err != nil {
+		return nil, err
+	}
+	gencert, err := lookPath(opts.GencertPath, "tor-gencert")
+	if err != nil {
+		return nil, err
+	}
+	raiseNoFile()
+	if opts.Dir != "" {
+		if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+			return nil, fmt.Errorf("torlab: %w", err)
+		}
+	}
+	if n.dir, err = os.MkdirTemp(opts.Dir, "torlab-"); err != nil {
+		return nil, fmt.Errorf("torlab: %w", err)
+	}
+	n.spawner = newSpawner()
+	defer func() {
+		if err != nil {
+			n.Close()
+			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+				err = fmt.Errorf("%w (%w)", err, ctx.Err())
+			}
+		}
+	}()
+	sctx, cancel := context.WithTimeout(ctx, opts.StartTimeout)
+	defer cancel()
+
+	// Nodes and keys.
+	var relays []*Node
+	var names []string
+	add := func(name string, role Role) *Node {
+		nd := &Node{Name: name, Role: role, DataDir: filepath.Join(n.dir, name)}
+		nd.LogPath = filepath.Join(nd.DataDir, "tor.log")
+		nd.TorrcPath = filepath.Join(nd.DataDir, "torrc")
+		n.nodes = append(n.nodes, nd)
+		names = append(names, name)
+		return nd
+	}
+	for i := 1; i <= 3; i++ {
+		n.cfg.authorities = append(n.cfg.authorities, add(fmt.Sprintf("auth%d", i), RoleAuthority))
+	}
+	for i := 1; i <= opts.Relays; i++ {
+		relays = append(relays, add(fmt.Sprintf("relay%d", i), RoleRelay))
+	}
+	for i := 1; i <= opts.Exits; i++ {
+		relays = append(relays, add(fmt.Sprintf("exit%d", i), RoleExit))
+	}
+	t := time.Now()
+	keyRoot := opts.KeyCache
+	switch keyRoot {
+	case "":
+		keyRoot = defaultKeyCache()
+	case "off":
+		keyRoot = filepath.Join(n.dir, "keys")
+	}
+	keys, err := keySet(sctx, keyRoot, names, n.torPath, gencert)
+	if err != nil {
+		return nil, err
+	}
+	n.logf("keys for %d nodes ready in %v (%s)", len(names), time.Since(t).Round(time.Millisecond), keyRoot)
+
+	ports, err := freePorts(3*3 + 2*len(relays))
+	if err != nil {
+		return nil, err
+	}
+	for _, nd := range n.nodes {
+		k := keys[nd.Name]
+		nd.Fingerprint = k.fingerprint
+		nd.V3Ident = k.v3ident
+		nd.ORPort, nd.ControlPort, ports = ports[0], ports[1], ports[2:]
+		if nd.Role == RoleAuthority {
+			nd.DirPort, ports = ports[0], ports[1:]
+		}
+		if err := os.MkdirAll(nd.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("torlab: %w", err)
+		}
+		if err := copyKeys(k, nd.DataDir); err != nil {
+			return nil, fmt.Errorf("torlab: keys of %s: %w", nd.Name, err)
+		}
+	}
+	if n.echo, err = startEcho(); err != nil {
+		return nil, fmt.Errorf("torlab: echo server: %w", err)
+	}
+	n.cfg.emptyGeoIP = filepath.Join(n.dir, "geoip-empty")
+	n.cfg.bwFile = filepath.Join(n.dir, "bandwidths")
+	n.cfg.ownerPID = os.Getpid()
+	if err := os.WriteFile(n.cfg.emptyGeoIP, nil, 0o600); err != nil {
+		return nil, fmt.Errorf("torlab: %w", err)
+	}
+	if err := os.WriteFile(n.cfg.bwFile, []byte(bandwidthFile(time.Now(), relays)), 0o600); err != nil {
+		return nil, fmt.Errorf("torlab: %w", err)
+	}
+
+	// Launch authorities and relays together; the first vote is scheduled
+	// firstVoteAfter from now.
+	first := time.Now()
+	n.first = first
+	n.cfg.voteOffset = votingStartOffset(first)
+	for _, nd := range n.nodes {
+		if err := os.WriteFile(nd.TorrcPath, []byte(renderTorrc(nd, n.cfg)), 0o600); err != nil {
+			return nil, fmt.Errorf("torlab: %w", err)
+		}
+		nd.argv = []string{n.torPath, "--defaults-torrc", os.DevNull, "-f", nd.TorrcPath}
+		if err := n.spawner.start(nd, nd.DataDir, n.exited); err != nil {
+			return nil, nodeError(nd, fmt.Errorf("start: %w", err))
+		}
+	}
+	n.logf("started %d authorities, %d relays, %d exits in %s", 3, opts.Relays, opts.Exits, n.dir)
+
+	if err := n.waitConsensus(sctx, relays); err != nil {
+		return nil, err
+	}
+	n.logf("consensus lists every relay after %v", time.Since(first).Round(time.Millisecond))
+
+	c, err := n.addClient(sctx, opts.ClientCommand, "client")
+	if err != nil {
+		return nil, err
+	}
+	n.startup = time.Since(first)
+	n.logf("ready after %v (client %s, SOCKS %s; %v since Start was called)", n.startup.Round(time.Millisecond), c.Version(), c.SOCKSAddr, time.Since(begin).Round(time.Millisecond))
+	n.stopOnClose = context.AfterFunc(ctx, func() {
+		n.logf("context done (%v): tearing down", context.Cause(ctx))
+		n.Close()
+	})
+	return n, nil
+}
+
+// waitConsensus waits until an authority serves a consensus in which every
+// relay is Running and every exit has the Exit flag.
+func (n *Network) waitConsensus(ctx context.Context, relays []*Node) error {
+	missing := relays
+	var lastErr error
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if err := n.Err(); err != nil {
+			return err
+		}
+		for _, a := range n.cfg.authorities {
+			c, err := fetchConsensus(ctx, a.DirPort)
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			names := missingRelays(c, relays)
+			if len(names) == 0 {
+				return nil
+			}
+			missing = missing[:0:0]
+			for _, r := range relays {
+				for _, m := range names {
+					if r.Name == m {
+						missing = append(missing, r)
+					}
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if len(missing) == len(relays) && lastErr != nil {
+				// No consensus at all: the authorities are the suspects.
+				errs := []error{fmt.Errorf("torlab: no consensus from the authorities after %v (last error: %v)", time.Since(n.first).Round(time.Second), lastErr)}
+				for _, a := range n.cfg.authorities {
+					errs = append(errs, nodeError(a, errors.New("no consensus")))
+				}
+				return errors.Join(errs...)
+			}
+			errs := []error{fmt.Errorf("torlab: relays missing from the consensus: %s", nodeNames(missing))}
+			for _, r := range missing {
+				errs = append(errs, nodeError(r, errors.New("not Running in the consensus")))
+			}
+			return errors.Join(errs...)
+		case <-tick.C:
+		}
+	}
+}
+
+func nodeNames(ns []*Node) string {
+	var s []string
+	for _, nd := range ns {
+		s = append(s, nd.Name)
+	}
+	return strings.Join(s, ", ")
+}
+
+// exited is called when a node's process has been reaped.
+func (n *Network) exited(nd *Node) {
+	if n.closing.Load() {
+		return
+	}
+	err := error(nodeError(nd, errors.New(exitDescription(nd.state))))
+	n.firstErr.CompareAndSwap(nil, &err)
+	n.logf("fault: %s (pid %d) %s", nd.Name, nd.PID, exitDescription(nd.state))
+	select {
+	case n.faults <- err:
+	default:
+	}
+}
+
+// Faults receives an error (a *NodeError naming the node, with its log tail)
+// for each process that dies while the network is in use. The channel is
+// buffered; faults beyond its capacity are dropped (Err keeps the first).
+func (n *Network) Faults() <-chan error { return n.faults }
+
+// Err returns the first fault of the network, or nil while every process is
+// alive: a health check.
+func (n *Network) Err() error {
+	if p := n.firstErr.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Client returns the client under test.
+func (n *Network) Client() *Client {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.clients[0]
+}
+
+// Clients returns every client of the network, the client under test first.
+func (n *Network) Clients() []*Client {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]*Client(nil), n.clients...)
+}
+
+// Nodes returns every node of the network: authorities, relays, exits and
+// clients.
+func (n *Network) Nodes() []*Node {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]*Node(nil), n.nodes...)
+}
+
+// EchoAddr is the 127.0.0.1:port of the network's TCP echo server, which
+// the exits can reach.
+func (n *Network) EchoAddr() string { return n.echo.addr() }
+
+// StartupDuration is the time from the first tor process started to ready
+// (the client's first round trip through an exit). Key generation, when the
+// cache is cold, comes before it and is logged separately.
+func (n *Network) StartupDuration() time.Duration { return n.startup }
+
+// Dir is the network's directory: one subdirectory per node with its torrc,
+// log (tor.log) and data.
+func (n *Network) Dir() string { return n.dir }
+
+// Close stops every process (SIGTERM, then SIGKILL after StopTimeout) and
+// removes the network's directory unless Options.Keep is set. It is safe to
+// call more than once; every call returns when the teardown is done.
+func (n *Network) Close() error {
+	n.closeOnce.Do(func() {
+		n.closing.Store(true)
+		if n.stopOnClose != nil {
+			n.stopOnClose()
+		}
+		nodes := n.Nodes()
+		var wg sync.WaitGroup
+		var killed atomic.Int32
+		for _, nd := range nodes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if nd.stop(n.opts.StopTimeout) {
+					killed.Add(1)
+					n.logf("%s (pid %d) ignored SIGTERM for %v: killed", nd.Name, nd.PID, n.opts.StopTimeout)
+				}
+			}()
+		}
+		wg.Wait()
+		if n.spawner != nil {
+			n.spawner.stop()
+		}
+		if n.echo != nil {
+			n.echo.close()
+		}
+		if n.dir != "" && !n.opts.Keep {
+			if err := os.RemoveAll(n.dir); err != nil {
+				n.closeErr = fmt.Errorf("torlab: removing %s: %w", n.dir, err)
+			}
+		}
+		n.logf("stopped %d processes (%d killed)%s", len(nodes), killed.Load(), map[bool]string{true: ", kept " + n.dir, false: ""}[n.opts.Keep])
+	})
+	return n.closeErr
+}
+
+func (n *Network) logf(format string, args ...any) {
+	if n.opts.Log == nil {
+		return
+	}
+	fmt.Fprintf(n.opts.Log, "torlab: "+format+"\n", args...)
+}
+
+// lookPath resolves an executable: explicit, or name from PATH.
+func lookPath(explicit, name string) (string, error) {
+	if explicit != "" {
+		name = explicit
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("torlab: %s not found (install Debian's tor package): %w", name, err)
+	}
+	return p, nil
+}
+
+var rlimitOnce sync.Once
+
+// raiseNoFile raises this process's RLIMIT_NOFILE (and so its children's:
+// after an explicit Setrlimit Go no longer restores the original soft limit
+// in children) so that the client under test can hold thousands of streams.
+func raiseNoFile() {
+	rlimitOnce.Do(func() {
+		var r syscall.Rlimit
+		if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r) != nil {
+			return
+		}
+		const want = 65536
+		if r.Max < want {
+			up := syscall.Rlimit{Cur: want, Max: want}
+			if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &up) == nil {
+				return
+			}
+		}
+		r.Cur = r.Max
+		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &r)
+	})
+}

@@ -1,0 +1,242 @@
+package torlab
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// A Role is what a node does in the network.
+type Role string
+
+// The roles of a network's nodes.
+const (
+	RoleAuthority Role = "authority"
+	RoleRelay     Role = "relay"
+	RoleExit      Role = "exit"
+	RoleClient    Role = "client"
+)
+
+// A Node is one tor process of a network (or the client under test).
+// Its fields are set before the process starts and do not change.
+type Node struct {
+	Name        string // auth1, relay1, exit1, client, client2, ...
+	Role        Role
+	DataDir     string
+	LogPath     string // the process's stdout and stderr (tor logs notices there)
+	TorrcPath   string
+	PID         int
+	ORPort      int // 0 for clients
+	DirPort     int // authorities only
+	ControlPort int
+	SOCKSPort   int    // clients only
+	Fingerprint string // relay identity (hex), "" for clients
+	V3Ident     string // authorities only: the v3 identity of the authority certificate
+
+	argv   []string
+	exited chan struct{} // closed when the process has been reaped
+	state  *os.ProcessState
+	proc   *os.Process
+}
+
+// Running reports whether the node's process is still alive.
+func (n *Node) Running() bool {
+	if n.exited == nil {
+		return false
+	}
+	select {
+	case <-n.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// A NodeError is a failure of one node: it did not come up, or it died while
+// the network was in use. Its message carries the last lines of the node's log.
+type NodeError struct {
+	Node    string // the node's name
+	PID     int
+	LogPath string
+	Err     error
+	LogTail string
+}
+
+func (e *NodeError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "torlab: %s", e.Node)
+	if e.PID != 0 {
+		fmt.Fprintf(&b, " (pid %d)", e.PID)
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
+	if e.LogTail != "" {
+		fmt.Fprintf(&b, "\n--- last lines of %s ---\n%s", e.LogPath, strings.TrimRight(e.LogTail, "\n"))
+	}
+	return b.String()
+}
+
+func (e *NodeError) Unwrap() error { return e.Err }
+
+// nodeError builds a NodeError for n with the tail of its log.
+func nodeError(n *Node, err error) *NodeError {
+	return &NodeError{Node: n.Name, PID: n.PID, LogPath: n.LogPath, Err: err, LogTail: logTail(n.LogPath, 15)}
+}
+
+// logTail returns the last lines of the file at path ("" if unreadable).
+func logTail(path string, lines int) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	const max = 8 << 10
+	st, err := f.Stat()
+	if err != nil {
+		return ""
+	}
+	off := st.Size() - max
+	if off < 0 {
+		off = 0
+	}
+	buf, err := io.ReadAll(io.NewSectionReader(f, off, max))
+	if err != nil {
+		return ""
+	}
+	return lastLines(buf, lines)
+}
+
+// lastLines returns the last n lines of buf.
+func lastLines(buf []byte, n int) string {
+	s := strings.TrimRight(string(buf), "\n")
+	if s == "" || n <= 0 {
+		return ""
+	}
+	ls := strings.Split(s, "\n")
+	if len(ls) > n {
+		ls = ls[len(ls)-n:]
+	}
+	return strings.Join(ls, "\n") + "\n"
+}
+
+// A spawner starts processes from one OS thread that stays alive as long
+// as the network: Linux delivers PR_SET_PDEATHSIG when the thread that
+// forked a child exits, not the process, so the children must not be forked
+// from an arbitrary Go thread.
+type spawner struct {
+	reqs chan func()
+	once sync.Once
+	done chan struct{}
+}
+
+func newSpawner() *spawner {
+	s := &spawner{reqs: make(chan func()), done: make(chan struct{})}
+	ready := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		// Never unlocked: when this goroutine returns the thread exits,
+		// which is what we want once every child is gone.
+		close(ready)
+		for {
+			select {
+			case f := <-s.reqs:
+				f()
+			case <-s.done:
+				return
+			}
+		}
+	}()
+	<-ready
+	return s
+}
+
+// do runs f on the spawner's thread and waits for it.
+func (s *spawner) do(f func()) error {
+	fin := make(chan struct{})
+	select {
+	case s.reqs <- func() { f(); close(fin) }:
+		<-fin
+		return nil
+	case <-s.done:
+		return errors.New("torlab: network is closed")
+	}
+}
+
+func (s *spawner) stop() { s.once.Do(func() { close(s.done) }) }
+
+// start runs n.argv with stdout and stderr going to n.LogPath. onExit is
+// called (from another goroutine) after the process has been reaped.
+func (s *spawner) start(n *Node, dir string, onExit func(*Node)) error {
+	logf, err := os.OpenFile(n.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(n.argv[0], n.argv[1:]...)
+	cmd.Dir = dir
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Setpgid:   true, // Ctrl-C in a terminal reaches perfgate only; it tears down in order
+		Pdeathsig: syscall.SIGKILL,
+	}
+	var startErr error
+	if err := s.do(func() { startErr = cmd.Start() }); err != nil {
+		logf.Close()
+		return err
+	}
+	if startErr != nil {
+		logf.Close()
+		return startErr
+	}
+	n.PID = cmd.Process.Pid
+	n.proc = cmd.Process
+	n.exited = make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		logf.Close()
+		n.state = cmd.ProcessState
+		close(n.exited)
+		if onExit != nil {
+			onExit(n)
+		}
+	}()
+	return nil
+}
+
+// stop sends SIGTERM to the node's process and SIGKILL after timeout, and
+// waits until it has been reaped. It reports whether SIGKILL was needed.
+func (n *Node) stop(timeout time.Duration) bool {
+	if n.exited == nil {
+		return false
+	}
+	select {
+	case <-n.exited:
+		return false
+	default:
+	}
+	_ = n.proc.Signal(syscall.SIGTERM)
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-n.exited:
+		return false
+	case <-t.C:
+	}
+	_ = n.proc.Kill()
+	<-n.exited
+	return true
+}
+
+// exitDescription says how a reaped process ended.
+func exitDescription(st *os.ProcessState) string {
+	if st == nil {
+		return "exited"
+	}
+	return "exited unexpectedly (" + st.String() + ")"
+}

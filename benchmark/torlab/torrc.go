@@ -1,0 +1,143 @@
+package torlab
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// The authorities' vote schedule (seconds). A vote is cast VoteDelay+DistDelay
+// before the start of an interval; the first interval is placed so that the
+// first vote comes firstVoteAfter after the authorities are launched, late
+// enough for every relay to have uploaded its descriptor.
+const (
+	initialVotingInterval = 5
+	voteDelay             = 2
+	distDelay             = 2
+	votingInterval        = 10
+	firstVoteAfter        = 2500 * time.Millisecond
+)
+
+// votingStartOffset returns TestingV3AuthVotingStartOffset for authorities
+// launched at now: tor places intervals at midnight UTC + offset + k*interval.
+func votingStartOffset(now time.Time) int {
+	validAfter := now.Add(firstVoteAfter + (voteDelay+distDelay)*time.Second)
+	sec := validAfter.Unix()
+	if validAfter.Nanosecond() > 0 {
+		sec++
+	}
+	return int(sec % initialVotingInterval)
+}
+
+// A torrc is a torrc under construction.
+type torrc struct{ b strings.Builder }
+
+func (t *torrc) set(key string, value any) { fmt.Fprintf(&t.b, "%s %v\n", key, value) }
+func (t *torrc) String() string            { return t.b.String() }
+
+// torrcConfig is what every node's torrc needs to know about the network.
+type torrcConfig struct {
+	authorities []*Node
+	emptyGeoIP  string
+	ownerPID    int
+	bwFile      string // authorities: V3BandwidthsFile
+	voteOffset  int    // authorities: TestingV3AuthVotingStartOffset
+}
+
+// dirAuthorityLine is the DirAuthority line that names authority a.
+func dirAuthorityLine(a *Node) string {
+	return fmt.Sprintf("%s orport=%d no-v2 v3ident=%s 127.0.0.1:%d %s", a.Name, a.ORPort, a.V3Ident, a.DirPort, a.Fingerprint)
+}
+
+// renderTorrc returns the torrc of node n.
+func renderTorrc(n *Node, cfg torrcConfig) string {
+	var t torrc
+	t.set("# torrc of", n.Name+" ("+string(n.Role)+"), written by perfgate's torlab")
+	t.set("TestingTorNetwork", 1)
+	t.set("DataDirectory", n.DataDir)
+	t.set("Nickname", n.Name)
+	t.set("RunAsDaemon", 0)
+	t.set("Log", "notice stdout")
+	t.set("SafeLogging", 0)
+	t.set("ControlPort", fmt.Sprintf("127.0.0.1:%d", n.ControlPort))
+	t.set("CookieAuthentication", 1)
+	t.set("CookieAuthFile", n.DataDir+"/control_auth_cookie")
+	t.set("PathsNeededToBuildCircuits", 0.67)
+	t.set("TestingDirAuthVoteExit", "*")
+	t.set("TestingDirAuthVoteGuard", "*")
+	t.set("TestingDirAuthVoteHSDir", "*")
+	t.set("TestingMinExitFlagThreshold", 0)
+	t.set("V3AuthNIntervalsValid", 2)
+	t.set("ShutdownWaitLength", 0)
+	// GeoIP parsing costs about a CPU-second and 35 MB per process.
+	t.set("GeoIPFile", cfg.emptyGeoIP)
+	t.set("GeoIPv6File", cfg.emptyGeoIP)
+	if cfg.ownerPID > 0 {
+		// Backstop: tor exits when this process is gone.
+		t.set("__OwningControllerProcess", cfg.ownerPID)
+	}
+	for _, a := range cfg.authorities {
+		t.set("DirAuthority", dirAuthorityLine(a))
+	}
+	switch n.Role {
+	case RoleClient:
+		t.set("SocksPort", fmt.Sprintf("127.0.0.1:%d", n.SOCKSPort))
+		// A loopback-only exit policy summarises to "reject all" in
+		// microdescriptors: the client needs full descriptors to find an exit.
+		t.set("UseMicrodescriptors", 0)
+		t.set("FetchDirInfoEarly", 1)
+		t.set("FetchDirInfoExtraEarly", 1)
+		// ~60 ms builds make a learned timeout kill parallel builds.
+		t.set("LearnCircuitBuildTimeout", 0)
+		t.set("CircuitBuildTimeout", 30)
+		return t.String()
+	}
+	t.set("SocksPort", 0)
+	t.set("ORPort", fmt.Sprintf("127.0.0.1:%d", n.ORPort))
+	t.set("Address", "127.0.0.1")
+	t.set("AssumeReachable", 1)
+	t.set("ServerDNSDetectHijacking", 0)
+	t.set("ServerDNSTestAddresses", "")
+	t.set("ServerDNSResolvConfFile", os.DevNull)
+	switch n.Role {
+	case RoleExit:
+		t.set("ExitRelay", 1)
+		t.set("ExitPolicyRejectPrivate", 0)
+		t.set("ExitPolicy", "accept 127.0.0.1:*")
+		t.set("ExitPolicy", "reject *:*")
+		// Accept streams on circuits whose previous hop is not yet in this
+		// exit's consensus: the network is young and all ours.
+		t.set("RefuseUnknownExits", 0)
+	default:
+		t.set("ExitRelay", 0)
+	}
+	if n.Role == RoleAuthority {
+		t.set("DirPort", fmt.Sprintf("127.0.0.1:%d", n.DirPort))
+		t.set("AuthoritativeDirectory", 1)
+		t.set("V3AuthoritativeDirectory", 1)
+		t.set("AuthDirTestReachability", 0)
+		t.set("TestingV3AuthInitialVotingInterval", initialVotingInterval)
+		t.set("TestingV3AuthInitialVoteDelay", voteDelay)
+		t.set("TestingV3AuthInitialDistDelay", distDelay)
+		t.set("V3AuthVotingInterval", votingInterval)
+		t.set("V3AuthVoteDelay", voteDelay)
+		t.set("V3AuthDistDelay", distDelay)
+		t.set("TestingV3AuthVotingStartOffset", cfg.voteOffset)
+		t.set("V3BandwidthsFile", cfg.bwFile)
+		// Thousands of streams on one circuit must not close it for a full cell queue.
+		t.set("ConsensusParams", "circ_max_cell_queue_size=50000 circ_max_cell_queue_size_out=50000")
+	}
+	return t.String()
+}
+
+// bandwidthFile is a V3BandwidthsFile giving every relay the same measured
+// bandwidth; without it a new exit can get weight 0 and is never picked.
+func bandwidthFile(now time.Time, relays []*Node) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d\n", now.Unix())
+	for _, r := range relays {
+		fmt.Fprintf(&b, "node_id=$%s bw=1000\n", r.Fingerprint)
+	}
+	return b.String()
+}

@@ -1,0 +1,549 @@
+package quality
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/perfgate/perfgate/check"
+)
+
+// GatedMetrics are the keys of the three gated metrics, in report order.
+var GatedMetrics = []string{check.MetricCircuitBuildP95, check.MetricMemorySteadyRSS, check.MetricStreamCapacity}
+
+// kindMetric maps an injection kind to the metric it worsens.
+var kindMetric = map[string]string{
+	KindCircuit: check.MetricCircuitBuildP95,
+	KindMemory:  check.MetricMemorySteadyRSS,
+	KindStreams: check.MetricStreamCapacity,
+}
+
+// A Pool is the collected runs of one condition: the client as is ("none")
+// or with one injection, in one mode.
+type Pool struct {
+	Mode      string
+	Injection string
+	Kinds     []string
+	Size      float64
+	// Runs holds the runs of ModeStored pools (each on a fresh network);
+	// failed runs are left out.
+	Runs []check.Run
+	// Sessions holds the runs of ModeAB pools, one slice per session in
+	// schedule order, labelled "A" or "B".
+	Sessions [][]check.Run
+	// Files names the files the pool came from.
+	Files []string
+
+	env      check.Environment
+	settings check.Settings
+}
+
+// AA reports whether the pool is of the client as is (no injection).
+func (p *Pool) AA() bool { return p.Injection == "none" || p.Injection == "" }
+
+// Pools groups collected results by mode and injection. Results without
+// quality tags (e.g. the output of 'perfgate run') count as stored-mode
+// A/A runs. Failed runs are left out.
+func Pools(files map[string]*check.Results) []*Pool {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	byKey := map[string]*Pool{}
+	var out []*Pool
+	for _, name := range names {
+		r := files[name]
+		x := r.Settings.Extra
+		mode, inj := x[ExtraMode], x[ExtraInjection]
+		if mode == "" {
+			mode = ModeStored
+		}
+		if inj == "" {
+			inj = "none"
+		}
+		key := mode + "\x00" + inj
+		p := byKey[key]
+		if p == nil {
+			size, _ := strconv.ParseFloat(x[ExtraSize], 64)
+			var kinds []string
+			if x[ExtraKinds] != "" {
+				kinds = strings.Split(x[ExtraKinds], ",")
+			}
+			p = &Pool{Mode: mode, Injection: inj, Kinds: kinds, Size: size, env: r.Environment, settings: r.Settings}
+			byKey[key] = p
+			out = append(out, p)
+		}
+		p.Files = append(p.Files, name)
+		var ok []check.Run
+		for _, run := range r.Runs {
+			if run.Error == "" {
+				ok = append(ok, run)
+			}
+		}
+		if mode == ModeAB {
+			// A session with a failed run is kept up to the failure.
+			var sess []check.Run
+			for _, run := range r.Runs {
+				if run.Error != "" {
+					break
+				}
+				sess = append(sess, run)
+			}
+			if len(sess) >= 2 {
+				p.Sessions = append(p.Sessions, sess)
+			}
+		} else {
+			p.Runs = append(p.Runs, ok...)
+		}
+	}
+	return out
+}
+
+// EvalOptions configure Evaluate.
+type EvalOptions struct {
+	// RunsPerSide are the k to evaluate (default 1, 2, 3).
+	RunsPerSide []int
+	// Thresholds are allowed regressions of the circuit p95, in percent,
+	// applied whatever k; 0 stands for the config as given (with its
+	// widening for few runs). Default: just 0.
+	Thresholds []float64
+	// Config is the gate's configuration (default check.DefaultConfig()).
+	Config *check.Config
+	// MaxPairs bounds the comparisons per cell; more possible pairs are
+	// sampled (seeded). Default 200.
+	MaxPairs int
+	// Synthetic are sizes of regressions injected into A/A runs by
+	// rewriting their samples (circuit latencies ×(1+s), RSS ×(1+s),
+	// ladder levels above (1−s)×capacity failed): cheap, and labelled as
+	// such. Real injections come from injected pools.
+	Synthetic []float64
+	// Seed seeds the sampling of pairs.
+	Seed uint64
+}
+
+// A Cell is one line of the evaluation: a condition compared many times.
+type Cell struct {
+	Mode string
+	// Condition is "A/A", an injected pool's name, or "synthetic …".
+	Condition string
+	Kinds     []string
+	Size      float64
+	K         int
+	// Threshold is the circuit p95's allowed regression in percent (0: as
+	// configured).
+	Threshold float64
+	// Comparisons counts the replayed comparisons; Possible the distinct
+	// ones the pools allow (more are sampled down to MaxPairs).
+	Comparisons, Possible int
+	// Alarms counts comparisons whose verdict was a regression; Regressed
+	// those per metric; Errors comparisons that failed.
+	Alarms    int
+	Regressed map[string]int
+	Errors    int
+	// VerdictS is the mean wall time of the runs a verdict needed: the
+	// current side's runs in stored mode (the baseline is stored), both
+	// sides' runs and the network's start in A/B mode.
+	VerdictS float64
+	// FirstError is the first comparison error, if any.
+	FirstError string
+}
+
+// AA reports whether the cell measures false alarms.
+func (c Cell) AA() bool { return c.Condition == "A/A" }
+
+// Rate is the fraction of comparisons that alarmed (false alarms for
+// A/A, power otherwise), over all gated metrics.
+func (c Cell) Rate() float64 { return ratio(c.Alarms, c.Comparisons) }
+
+// MetricRate is the fraction of comparisons in which the metric regressed.
+func (c Cell) MetricRate(key string) float64 { return ratio(c.Regressed[key], c.Comparisons) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(b)
+}
+
+// side is the runs of one side of a comparison and their cost.
+type pair struct {
+	base, cur []check.Run
+	costS     float64
+}
+
+// Evaluate replays comparisons of collected runs through check.Compare,
+// with disjoint runs per side, for every mode, condition, k and threshold.
+func Evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
+	if len(o.RunsPerSide) == 0 {
+		o.RunsPerSide = []int{1, 2, 3}
+	}
+	if len(o.Thresholds) == 0 {
+		o.Thresholds = []float64{0}
+	}
+	if o.MaxPairs <= 0 {
+		o.MaxPairs = 200
+	}
+	base := check.DefaultConfig()
+	if o.Config != nil {
+		base = *o.Config
+	}
+	var cells []Cell
+	var aa *Pool
+	for _, p := range pools {
+		if p.Mode == ModeStored && p.AA() {
+			aa = p
+		}
+	}
+	for _, th := range o.Thresholds {
+		cfg := withThreshold(base, th)
+		for _, k := range o.RunsPerSide {
+			rng := rand.New(rand.NewPCG(o.Seed, uint64(k)))
+			// Stored-baseline mode.
+			if aa != nil && len(aa.Runs) >= 2*k {
+				pairs, possible := storedPairs(aa.Runs, nil, k, o.MaxPairs, rng)
+				cells = append(cells, replay(aa, "A/A", ModeStored, nil, 0, k, th, pairs, possible, cfg))
+				for _, s := range o.Synthetic {
+					kinds := []string{KindCircuit, KindMemory, KindStreams}
+					sp := make([]pair, len(pairs))
+					for i, pr := range pairs {
+						sp[i] = pair{base: pr.base, cur: synthetic(pr.cur, kinds, s), costS: pr.costS}
+					}
+					name := fmt.Sprintf("synthetic +%g%%", s*100)
+					cells = append(cells, replay(aa, name, ModeStored, kinds, s, k, th, sp, possible, cfg))
+				}
+				for _, p := range pools {
+					if p.Mode != ModeStored || p.AA() || len(p.Runs) < k {
+						continue
+					}
+					pairs, possible := storedPairs(aa.Runs, p.Runs, k, o.MaxPairs, rng)
+					cells = append(cells, replay(aa, p.Injection, ModeStored, p.Kinds, p.Size, k, th, pairs, possible, cfg))
+				}
+			}
+			// A/B mode.
+			for _, p := range pools {
+				if p.Mode != ModeAB {
+					continue
+				}
+				pairs := abPairs(p.Sessions, k)
+				if len(pairs) == 0 {
+					continue
+				}
+				cond := p.Injection
+				if p.AA() {
+					cond = "A/A"
+				}
+				cells = append(cells, replay(p, cond, ModeAB, p.Kinds, p.Size, k, th, pairs, len(pairs), cfg))
+			}
+		}
+	}
+	return cells, nil
+}
+
+// withThreshold returns cfg with the circuit p95's allowed regression set
+// to th percent for every number of runs (th 0: cfg unchanged).
+func withThreshold(cfg check.Config, th float64) check.Config {
+	if th == 0 {
+		return cfg
+	}
+	out := cfg
+	out.Metrics = make(map[string]check.MetricConfig, len(cfg.Metrics))
+	for k, v := range cfg.Metrics {
+		out.Metrics[k] = v
+	}
+	mc := out.Metrics[check.MetricCircuitBuildP95]
+	mc.AllowedRegressionPct = th
+	mc.AllowedRegressionPctFewRuns = nil
+	out.Metrics[check.MetricCircuitBuildP95] = mc
+	return out
+}
+
+// replay compares every pair and counts.
+func replay(p *Pool, cond, mode string, kinds []string, size float64, k int, th float64, pairs []pair, possible int, cfg check.Config) Cell {
+	c := Cell{Mode: mode, Condition: cond, Kinds: kinds, Size: size, K: k, Threshold: th,
+		Possible: possible, Regressed: map[string]int{}}
+	var cost float64
+	for _, pr := range pairs {
+		b := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Source: "perfgate",
+			Environment: p.env, Settings: p.settings, Runs: pr.base}
+		cu := *b
+		cu.Runs = pr.cur
+		rep, err := check.Compare(b, &cu, cfg)
+		if err != nil {
+			c.Errors++
+			if c.FirstError == "" {
+				c.FirstError = err.Error()
+			}
+			continue
+		}
+		c.Comparisons++
+		cost += pr.costS
+		if rep.Regressed() {
+			c.Alarms++
+		}
+		for _, m := range rep.Metrics {
+			if m.Gated && m.Status == check.StatusRegressed {
+				c.Regressed[m.Key]++
+			}
+		}
+	}
+	if c.Comparisons > 0 {
+		c.VerdictS = cost / float64(c.Comparisons)
+	}
+	return c
+}
+
+// storedPairs returns up to max pairs of k runs each: base from aa, cur
+// from inj, or (inj nil) from the runs of aa not in base. It enumerates
+// when the pools allow at most max distinct pairs and samples otherwise.
+func storedPairs(aa, inj []check.Run, k, max int, rng *rand.Rand) ([]pair, int) {
+	mk := func(bi, ci []int, cur []check.Run) pair {
+		p := pair{}
+		for _, i := range bi {
+			p.base = append(p.base, aa[i])
+		}
+		for _, i := range ci {
+			p.cur = append(p.cur, cur[i])
+			p.costS += cur[i].WallS
+		}
+		return p
+	}
+	n := len(aa)
+	var possible float64
+	if inj == nil {
+		possible = binom(n, k) * binom(n-k, k)
+	} else {
+		possible = binom(n, k) * binom(len(inj), k)
+	}
+	var out []pair
+	if possible <= float64(max) {
+		for _, bi := range combinations(n, k) {
+			if inj == nil {
+				rest := without(n, bi)
+				for _, ci := range combinations(len(rest), k) {
+					out = append(out, mk(bi, pick(rest, ci), aa))
+				}
+			} else {
+				for _, ci := range combinations(len(inj), k) {
+					out = append(out, mk(bi, ci, inj))
+				}
+			}
+		}
+		return out, int(possible)
+	}
+	for len(out) < max {
+		perm := rng.Perm(n)
+		bi := perm[:k]
+		if inj == nil {
+			out = append(out, mk(bi, perm[k:2*k], aa))
+		} else {
+			out = append(out, mk(bi, rng.Perm(len(inj))[:k], inj))
+		}
+	}
+	return out, int(math.Min(possible, math.MaxInt32))
+}
+
+// abPairs returns, for every session, every window of 2k consecutive runs
+// starting at a pair boundary: A's runs against B's. Balanced schedules
+// have k of each in every such window.
+func abPairs(sessions [][]check.Run, k int) []pair {
+	var out []pair
+	for _, s := range sessions {
+		start := 0.0
+		if len(s) > 0 {
+			start = s[0].NetworkStartS
+		}
+		for j := 0; j+2*k <= len(s); j += 2 {
+			p := pair{costS: start}
+			for _, r := range s[j : j+2*k] {
+				p.costS += r.WallS
+				if r.Label == "B" {
+					p.cur = append(p.cur, r)
+				} else {
+					p.base = append(p.base, r)
+				}
+			}
+			if len(p.base) == k && len(p.cur) == k {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func binom(n, k int) float64 {
+	if k < 0 || k > n {
+		return 0
+	}
+	r := 1.0
+	for i := 1; i <= k; i++ {
+		r = r * float64(n-k+i) / float64(i)
+	}
+	return math.Round(r)
+}
+
+// combinations returns every k-subset of 0..n-1, in lexicographic order.
+func combinations(n, k int) [][]int {
+	var out [][]int
+	cur := make([]int, 0, k)
+	var rec func(start int)
+	rec = func(start int) {
+		if len(cur) == k {
+			out = append(out, append([]int(nil), cur...))
+			return
+		}
+		for i := start; i <= n-(k-len(cur)); i++ {
+			cur = append(cur, i)
+			rec(i + 1)
+			cur = cur[:len(cur)-1]
+		}
+	}
+	rec(0)
+	return out
+}
+
+func without(n int, idx []int) []int {
+	skip := map[int]bool{}
+	for _, i := range idx {
+		skip[i] = true
+	}
+	var out []int
+	for i := 0; i < n; i++ {
+		if !skip[i] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func pick(from, idx []int) []int {
+	out := make([]int, len(idx))
+	for i, j := range idx {
+		out[i] = from[j]
+	}
+	return out
+}
+
+// synthetic returns copies of runs with a regression of size s written
+// into their samples: circuit latencies ×(1+s), RSS samples ×(1+s), and
+// every ladder level above (1−s)×the run's capacity failed.
+func synthetic(runs []check.Run, kinds []string, s float64) []check.Run {
+	out := make([]check.Run, len(runs))
+	for i, r := range runs {
+		r.Benchmarks = append([]check.Benchmark(nil), r.Benchmarks...)
+		for j := range r.Benchmarks {
+			b := &r.Benchmarks[j]
+			for _, kind := range kinds {
+				switch {
+				case kind == KindCircuit && (b.Key == check.BenchCircuitBuild || b.Key == check.BenchCircuitBuildConcurrent):
+					lat := make([]float64, len(b.LatenciesS))
+					for x, v := range b.LatenciesS {
+						lat[x] = v * (1 + s)
+					}
+					b.LatenciesS = lat
+					b.P50S, b.P95S, b.P99S, b.MaxS = b.P50S*(1+s), b.P95S*(1+s), b.P99S*(1+s), b.MaxS*(1+s)
+				case kind == KindMemory && b.Key == check.BenchMemoryUsage:
+					mem := make([]check.MemorySample, len(b.Memory))
+					for x, m := range b.Memory {
+						m.RSS = uint64(float64(m.RSS) * (1 + s))
+						mem[x] = m
+					}
+					b.Memory = mem
+				case kind == KindStreams && b.Key == check.BenchStreamScaling:
+					capacity := 0
+					lv := append([]check.StreamLevel(nil), b.Levels...)
+					sort.SliceStable(lv, func(x, y int) bool { return lv[x].Streams < lv[y].Streams })
+					for _, l := range lv {
+						if !l.Pass {
+							break
+						}
+						capacity = l.Streams
+					}
+					limit := (1 - s) * float64(capacity)
+					for x := range lv {
+						if float64(lv[x].Streams) > limit && lv[x].Pass {
+							lv[x].Pass = false
+							lv[x].Failed = lv[x].Streams - int(limit)
+							lv[x].OK = int(limit)
+						}
+					}
+					b.Levels = lv
+				}
+			}
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// WriteTable writes the evaluation as a markdown table: per mode,
+// condition, k and threshold, the alarm rate (false alarms for A/A,
+// detection otherwise) overall and per gated metric, the number of
+// comparisons and the mean wall time per verdict.
+func WriteTable(w io.Writer, cells []Cell) error {
+	var b strings.Builder
+	b.WriteString("| mode | condition | runs/side | p95 threshold | comparisons | alarms (any metric) | circuit p95 | memory RSS | stream capacity | time/verdict |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, c := range cells {
+		th := "default"
+		if c.Threshold != 0 {
+			th = fmt.Sprintf("%g %%", c.Threshold)
+		}
+		mode := "stored baseline"
+		if c.Mode == ModeAB {
+			mode = "A/B interleaved"
+		}
+		cond := c.Condition
+		if c.AA() {
+			cond = "A/A (false alarms)"
+		}
+		comps := strconv.Itoa(c.Comparisons)
+		if c.Possible > c.Comparisons {
+			comps += fmt.Sprintf(" of %d", c.Possible)
+		}
+		if c.Errors > 0 {
+			comps += fmt.Sprintf(" (%d errors: %s)", c.Errors, truncate(c.FirstError, 60))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |", mode, cond, c.K, th, comps, pct(c.Rate()))
+		for _, key := range GatedMetrics {
+			cell := pct(c.MetricRate(key))
+			if !c.AA() && !targets(c.Kinds, key) {
+				cell = "(" + cell + ")"
+			}
+			fmt.Fprintf(&b, " %s |", cell)
+		}
+		fmt.Fprintf(&b, " %s |\n", (time.Duration(c.VerdictS * float64(time.Second))).Round(100*time.Millisecond))
+	}
+	b.WriteString("\nA/A rows: the fraction of comparisons of the client against itself (disjoint runs per side) that the gate called a regression. " +
+		"Injected rows: the fraction caught; a metric the injection does not target is in parentheses (a regression called there is a false alarm).\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func targets(kinds []string, key string) bool {
+	for _, k := range kinds {
+		if kindMetric[k] == key {
+			return true
+		}
+	}
+	return false
+}
+
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f %%", v*100)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,11 +1,735 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/perfgate/perfgate/action"
+	"github.com/perfgate/perfgate/benchmark"
+	"github.com/perfgate/perfgate/check"
 )
 
-// cmdAction is 'perfgate action'.
+// actionSleep waits between retries of GitHub API calls; tests replace it
+// so that retries take no time.
+var actionSleep action.Sleep = action.SleepContext
+
+// actionNow is the clock of the action (the baseline's date).
+var actionNow = time.Now
+
+// outDir is where the action writes its files, relative to the workspace:
+// results.json, report.md, report.json and pr.json, the artifact that
+// the workflow_run reporter reads.
+const outDir = ".perfgate"
+
+// baselinesDir is the directory whose change by a pull request the report
+// calls out.
+const baselinesDir = "baselines/"
+
+// actionInputs are the inputs of action.yml.
+type actionInputs struct {
+	mode             string
+	results          string
+	baseline         string
+	config           string
+	clientCommand    string
+	runs             int
+	quick            bool
+	token            string
+	comment          bool
+	statusContext    string
+	failOnRegression bool
+}
+
+// prContext is what check mode leaves in pr.json for the workflow_run
+// reporter: which pull request, and the commits it was made on.
+type prContext struct {
+	Repo        string              `json:"repo"`
+	PullRequest *action.PullRequest `json:"pull_request"`
+	// ChangedBaselines are the files under baselines/ the pull request
+	// changes, as far as the check run could tell.
+	ChangedBaselines []string `json:"changed_baselines,omitempty"`
+}
+
+// cmdAction is 'perfgate action': the GitHub Action's entrypoint. It reads
+// its inputs and the event from the runner's environment (INPUT_*,
+// GITHUB_EVENT_PATH, …), and writes its outputs, the job summary and
+// annotations through the runner's files and workflow commands.
 func cmdAction(ctx context.Context, e *env, args []string) error {
-	return errors.New("perfgate action: not implemented yet")
+	fs := flag.NewFlagSet("action", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(e.stderr, "usage: perfgate action\n\n"+
+			"Runs as the GitHub Action (the container's entrypoint). Inputs come from INPUT_* variables as\n"+
+			"action.yml declares them, the event from GITHUB_EVENT_PATH; see README.md, section Action.\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return err
+	}
+	r := action.NewRunner(e.getenv, e.stdout)
+	a := &actionRun{e: e, r: r, outputs: map[string]bool{}}
+	err := a.run(ctx)
+	if err != nil && !errors.Is(err, check.ErrRegression) {
+		r.Error("perfgate", err.Error())
+		if !a.outputs["verdict"] {
+			a.output("verdict", string(check.VerdictError))
+			a.output("regressed", "false")
+		}
+	}
+	return err
+}
+
+// output sets an output once; later values of the same output are dropped.
+func (a *actionRun) output(name, value string) {
+	if a.outputs[name] {
+		return
+	}
+	a.outputs[name] = true
+	a.r.SetOutput(name, value)
+}
+
+// actionRun is one run of the action.
+type actionRun struct {
+	e         *env
+	r         *action.Runner
+	in        actionInputs
+	ev        *action.Event
+	workspace string
+	gh        action.API
+	// outputs records the outputs set.
+	outputs map[string]bool
+}
+
+func (a *actionRun) run(ctx context.Context) error {
+	if err := a.readInputs(); err != nil {
+		return err
+	}
+	ev, err := action.ReadEvent(a.e.getenv)
+	if err != nil {
+		return err
+	}
+	a.ev = ev
+	a.workspace = a.e.getenv("GITHUB_WORKSPACE")
+	if a.workspace == "" {
+		if a.workspace, err = os.Getwd(); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(a.workspace, outDir), 0o755); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	if a.in.token != "" {
+		gh, err := action.NewGitHub(action.GitHubOptions{
+			APIURL: a.e.getenv("GITHUB_API_URL"),
+			Token:  a.in.token,
+			Sleep:  actionSleep,
+			Log:    func(f string, args ...any) { a.r.Infof(f, args...) },
+		})
+		if err != nil {
+			return err
+		}
+		a.gh = gh
+	}
+	switch a.in.mode {
+	case "check":
+		return a.check(ctx)
+	case "baseline":
+		return a.baseline(ctx)
+	case "report":
+		return a.report(ctx)
+	}
+	return fmt.Errorf("input mode: %q is not check, baseline or report", a.in.mode)
+}
+
+func (a *actionRun) readInputs() error {
+	r := a.r
+	in := actionInputs{
+		mode:          strings.ToLower(r.Input("mode")),
+		results:       r.Input("results"),
+		baseline:      r.Input("baseline"),
+		config:        r.Input("config"),
+		clientCommand: r.Input("client-command"),
+		token:         r.Input("github-token"),
+		statusContext: r.Input("status-context"),
+	}
+	// Mask the token before anything else can print it.
+	r.Mask(in.token)
+	if in.mode == "" {
+		in.mode = "check"
+	}
+	if in.baseline == "" {
+		in.baseline = "baselines/default.json"
+	}
+	if in.statusContext == "" {
+		in.statusContext = "perfgate"
+	}
+	var errs []error
+	var err error
+	if in.runs, err = r.IntInput("runs", 3, 1); err != nil {
+		errs = append(errs, err)
+	}
+	if in.quick, err = r.BoolInput("quick", false); err != nil {
+		errs = append(errs, err)
+	}
+	if in.comment, err = r.BoolInput("comment", true); err != nil {
+		errs = append(errs, err)
+	}
+	if in.failOnRegression, err = r.BoolInput("fail-on-regression", true); err != nil {
+		errs = append(errs, err)
+	}
+	if in.mode == "report" && in.results == "" {
+		errs = append(errs, errors.New("input results: mode report needs the results file from the check run's artifact"))
+	}
+	a.in = in
+	return errors.Join(errs...)
+}
+
+// abs resolves a path input against the workspace.
+func (a *actionRun) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(a.workspace, p)
+}
+
+// rel is p relative to the workspace, for outputs: the container sees the
+// workspace at another path than the steps after it.
+func (a *actionRun) rel(p string) string {
+	if r, err := filepath.Rel(a.workspace, p); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return p
+}
+
+// results reads the results input, or runs the suite and writes its
+// results to .perfgate/results.json. It returns the results and their path.
+func (a *actionRun) results(ctx context.Context) (*check.Results, string, error) {
+	if a.in.results != "" {
+		p := a.abs(a.in.results)
+		res, err := check.Load(p, "")
+		if err != nil {
+			return nil, p, fmt.Errorf("input results: %w", err)
+		}
+		return res, p, nil
+	}
+	opts := benchmark.RunOptions{
+		Runs:          a.in.runs,
+		Quick:         a.in.quick,
+		ClientCommand: a.in.clientCommand,
+		NetworkLog:    a.e.stderr,
+		Output:        a.e.stderr,
+		Getenv:        a.e.getenv,
+	}
+	if a.in.quick {
+		opts.Config = benchmark.QuickConfig()
+	}
+	a.r.Group(fmt.Sprintf("perfgate: %d run(s) of the suite on fresh private Tor networks", a.in.runs))
+	res, runErr := benchmark.Run(ctx, opts)
+	a.r.EndGroup()
+	p := filepath.Join(a.workspace, outDir, "results.json")
+	if res != nil {
+		data, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return nil, p, err
+		}
+		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
+			return nil, p, fmt.Errorf("results: %w", err)
+		}
+	}
+	if runErr != nil {
+		if res == nil || len(res.Runs) == 0 {
+			return nil, p, fmt.Errorf("the suite: %w", runErr)
+		}
+		// The runs that finished are compared; Compare turns the failed run
+		// into an error verdict.
+		a.r.Warning("perfgate suite", runErr.Error())
+	}
+	return res, p, nil
+}
+
+// check is mode check: compare with the baseline at the pull request's base
+// commit, report everywhere, exit by the verdict.
+func (a *actionRun) check(ctx context.Context) error {
+	pr := a.ev.PullRequest
+	if pr == nil {
+		a.r.Infof("perfgate: event %q has no pull request: comparing with %s in the workspace; no comment or status", a.ev.Name, a.in.baseline)
+	}
+	res, resPath, err := a.results(ctx)
+	if err != nil {
+		return a.finishError(ctx, pr, err)
+	}
+	var changed []string
+	if pr != nil {
+		changed = a.changedBaselines(ctx, pr)
+		pc := prContext{Repo: a.ev.Repo.String(), PullRequest: pr, ChangedBaselines: changed}
+		data, _ := json.MarshalIndent(pc, "", "  ")
+		if err := os.WriteFile(filepath.Join(filepath.Dir(resPath), "pr.json"), append(data, '\n'), 0o644); err != nil {
+			a.r.Warning("perfgate", fmt.Sprintf("pr.json for the workflow_run reporter: %v", err))
+		}
+		if filepath.Dir(resPath) != filepath.Join(a.workspace, outDir) {
+			// Keep a copy beside the results in .perfgate, so the artifact is
+			// one directory.
+			copyFile(resPath, filepath.Join(a.workspace, outDir, "results.json"))
+			os.WriteFile(filepath.Join(a.workspace, outDir, "pr.json"), append(data, '\n'), 0o644)
+		}
+	}
+	return a.compareAndPublish(ctx, pr, res, resPath, changed)
+}
+
+// report is mode report: the workflow_run half of the fork-safe pair. The
+// results and pr.json come from the read-only run's artifact; the baseline
+// is read at the base commit with this run's token.
+func (a *actionRun) report(ctx context.Context) error {
+	resPath := a.abs(a.in.results)
+	var pc prContext
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(resPath), "pr.json"))
+	if err != nil {
+		return fmt.Errorf("mode report: %w (the check run writes pr.json beside its results; upload the whole %s directory)", err, outDir)
+	}
+	if err := json.Unmarshal(data, &pc); err != nil || pc.PullRequest == nil || pc.PullRequest.Number <= 0 {
+		return fmt.Errorf("mode report: %s: not a pr.json perfgate wrote (%v)", filepath.Join(filepath.Dir(resPath), "pr.json"), err)
+	}
+	pr := pc.PullRequest
+	// The artifact was made by untrusted code: believe it only as far as
+	// the trusted event confirms it.
+	if wr := a.ev.WorkflowRun; wr != nil {
+		if wr.HeadSHA != "" && !strings.EqualFold(wr.HeadSHA, pr.HeadSHA) {
+			return fmt.Errorf("mode report: the artifact is for commit %s but the workflow run is for %s", pr.HeadSHA, wr.HeadSHA)
+		}
+		if len(wr.PullRequests) > 0 {
+			found := false
+			for _, p := range wr.PullRequests {
+				found = found || p.Number == pr.Number
+			}
+			if !found {
+				return fmt.Errorf("mode report: the artifact names pull request #%d, the workflow run does not", pr.Number)
+			}
+		}
+	} else {
+		a.r.Warning("perfgate", fmt.Sprintf("mode report runs on %q, not workflow_run: the artifact's pull request cannot be checked", a.ev.Name))
+	}
+	if pc.Repo != "" && !strings.EqualFold(pc.Repo, a.ev.Repo.String()) {
+		return fmt.Errorf("mode report: the artifact is for %s, this is %s", pc.Repo, a.ev.Repo)
+	}
+	res, err := check.Load(resPath, "")
+	if err != nil {
+		return a.finishError(ctx, pr, fmt.Errorf("input results: %w", err))
+	}
+	changed := a.changedBaselines(ctx, pr)
+	return a.compareAndPublish(ctx, pr, res, resPath, changed)
+}
+
+// changedBaselines lists the files under baselines/ that the pull request
+// changes, through the API; it warns and returns nil when it cannot tell.
+func (a *actionRun) changedBaselines(ctx context.Context, pr *action.PullRequest) []string {
+	if a.gh == nil {
+		return nil
+	}
+	dir := baselinesDir
+	if d := path.Dir(filepath.ToSlash(a.in.baseline)); d != "." && !strings.HasPrefix(d, "..") && !filepath.IsAbs(a.in.baseline) {
+		dir = d + "/"
+	}
+	files, err := action.ChangedUnder(ctx, a.gh, a.ev.Repo, pr.Number, dir)
+	if err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("cannot tell whether the pull request changes %s: %v", dir, err))
+		return nil
+	}
+	return files
+}
+
+// fileAtBase reads a repository file as it is on the pull request's base
+// commit: from git when the workspace has that commit, else through the
+// contents API. found is false when the file does not exist there.
+func (a *actionRun) fileAtBase(ctx context.Context, pr *action.PullRequest, p string) (data []byte, found bool, from string, err error) {
+	rp := filepath.ToSlash(filepath.Clean(p))
+	if filepath.IsAbs(p) || strings.HasPrefix(rp, "../") {
+		return nil, false, "", fmt.Errorf("%s is outside the repository: the baseline must be a repository path", p)
+	}
+	if data, found, ok := gitShow(ctx, a.workspace, pr.BaseSHA, rp); ok {
+		return data, found, "git", nil
+	}
+	if a.gh == nil {
+		return nil, false, "", fmt.Errorf("cannot read %s at the base commit %s: the workspace lacks the commit and there is no github-token", rp, short(pr.BaseSHA))
+	}
+	data, err = a.gh.GetFile(ctx, a.ev.Repo, rp, pr.BaseSHA)
+	if errors.Is(err, action.ErrNotFound) {
+		return nil, false, "the contents API", nil
+	}
+	if err != nil {
+		return nil, false, "", err
+	}
+	return data, true, "the contents API", nil
+}
+
+// gitShow reads path at commit from the git repository of dir. ok is
+// false when git cannot answer (no git, no repository, or a shallow clone
+// without the commit); found is false when the commit lacks the file.
+// safe.directory is set on the command line: in the container the
+// workspace belongs to the runner's user, and git refuses such a
+// repository as of "dubious ownership" otherwise.
+func gitShow(ctx context.Context, dir, commit, path string) (data []byte, found, ok bool) {
+	if commit == "" || strings.ContainsAny(commit, " :^~") {
+		return nil, false, false
+	}
+	git := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "safe.directory=*", "-C", dir}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		err := cmd.Run()
+		return out.Bytes(), err
+	}
+	if _, err := git("cat-file", "-e", commit+"^{commit}"); err != nil {
+		return nil, false, false
+	}
+	if _, err := git("cat-file", "-e", commit+":"+path); err != nil {
+		return nil, false, true
+	}
+	out, err := git("cat-file", "blob", commit+":"+path)
+	if err != nil {
+		return nil, false, false
+	}
+	return out, true, true
+}
+
+// loadBaseline reads the baseline: at the base commit for a pull request,
+// from the workspace otherwise. It returns nil results when there is none,
+// and the notes the report should carry.
+func (a *actionRun) loadBaseline(ctx context.Context, pr *action.PullRequest) (*check.Results, []string, error) {
+	if pr == nil {
+		p := a.abs(a.in.baseline)
+		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+			return nil, nil, nil
+		}
+		res, err := check.Load(p, "")
+		if err != nil {
+			return nil, nil, fmt.Errorf("baseline: %w", err)
+		}
+		return res, nil, nil
+	}
+	data, found, from, err := a.fileAtBase(ctx, pr, a.in.baseline)
+	if err != nil {
+		return nil, nil, fmt.Errorf("baseline: %w", err)
+	}
+	if !found {
+		a.r.Infof("perfgate: no %s at the base commit %s (read through %s)", a.in.baseline, short(pr.BaseSHA), from)
+		return nil, []string{fmt.Sprintf("There is no baseline %s on the base commit %s.", a.in.baseline, short(pr.BaseSHA))}, nil
+	}
+	a.r.Infof("perfgate: baseline %s read at the base commit %s through %s", a.in.baseline, short(pr.BaseSHA), from)
+	tmp, err := os.CreateTemp("", "perfgate-baseline-*"+filepath.Ext(a.in.baseline))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := check.Load(tmp.Name(), "")
+	if err != nil {
+		return nil, nil, fmt.Errorf("baseline %s at %s: %w", a.in.baseline, short(pr.BaseSHA), err)
+	}
+	return res, nil, nil
+}
+
+// loadConfig reads the config input: at the base commit for a pull request
+// (so that the pull request cannot loosen its own gate), from the
+// workspace when the base commit has none.
+func (a *actionRun) loadConfig(ctx context.Context, pr *action.PullRequest) (check.Config, []string, error) {
+	if a.in.config == "" {
+		return check.DefaultConfig(), nil, nil
+	}
+	if pr != nil {
+		data, found, _, err := a.fileAtBase(ctx, pr, a.in.config)
+		if err != nil {
+			return check.Config{}, nil, fmt.Errorf("config: %w", err)
+		}
+		if found {
+			cfg, err := check.ParseConfig(data)
+			if err != nil {
+				return check.Config{}, nil, fmt.Errorf("config %s at %s: %w", a.in.config, short(pr.BaseSHA), err)
+			}
+			return cfg, nil, nil
+		}
+		cfg, err := check.LoadConfig(a.abs(a.in.config))
+		if err != nil {
+			return check.Config{}, nil, fmt.Errorf("config: %w", err)
+		}
+		return cfg, []string{fmt.Sprintf("The config %s is new in this pull request: its settings are used.", a.in.config)}, nil
+	}
+	cfg, err := check.LoadConfig(a.abs(a.in.config))
+	if err != nil {
+		return check.Config{}, nil, fmt.Errorf("config: %w", err)
+	}
+	return cfg, nil, nil
+}
+
+// compareAndPublish compares, writes the report files, the summary and the
+// outputs, publishes the comment and status, and returns the exit error.
+func (a *actionRun) compareAndPublish(ctx context.Context, pr *action.PullRequest, res *check.Results, resPath string, changed []string) error {
+	base, baseNotes, err := a.loadBaseline(ctx, pr)
+	if err != nil {
+		return a.finishError(ctx, pr, err)
+	}
+	cfg, cfgNotes, err := a.loadConfig(ctx, pr)
+	if err != nil {
+		return a.finishError(ctx, pr, err)
+	}
+	rep, err := check.Compare(base, res, cfg)
+	if err != nil {
+		return a.finishError(ctx, pr, err)
+	}
+	basePath := a.in.baseline
+	if pr != nil {
+		basePath += " at " + short(pr.BaseSHA)
+	}
+	rep.SetPaths(basePath, a.rel(resPath))
+	var notes []string
+	if len(changed) > 0 {
+		notes = append(notes, fmt.Sprintf("⚠️ This pull request changes %s (%s). It was compared with the baseline as it is on the base commit %s, not with its own; the new baseline takes effect once merged.",
+			baselinesDir, strings.Join(changed, ", "), short(pr.BaseSHA)))
+	}
+	if pr != nil && pr.Fork && a.in.mode == "check" {
+		notes = append(notes, "This pull request comes from a fork: its token is read-only, so the comment and status may be posted by the workflow_run reporter instead.")
+	}
+	notes = append(notes, baseNotes...)
+	notes = append(notes, cfgNotes...)
+	rep.Notes = append(notes, rep.Notes...)
+
+	var md bytes.Buffer
+	if err := check.WriteMarkdown(&md, rep); err != nil {
+		return a.finishError(ctx, pr, fmt.Errorf("markdown report: %w", err))
+	}
+	mdPath := filepath.Join(a.workspace, outDir, "report.md")
+	if err := os.WriteFile(mdPath, md.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	var js bytes.Buffer
+	if err := check.WriteJSON(&js, rep); err == nil {
+		os.WriteFile(filepath.Join(a.workspace, outDir, "report.json"), js.Bytes(), 0o644)
+	}
+	a.r.Summary(md.String())
+	a.output("verdict", string(rep.Verdict))
+	a.output("regressed", fmt.Sprint(rep.Regressed()))
+	a.output("report-markdown", a.rel(mdPath))
+	a.output("results-json", a.rel(resPath))
+	a.annotate(rep)
+	io.WriteString(a.e.stdout, md.String())
+
+	state := "success"
+	switch {
+	case rep.Verdict == check.VerdictError:
+		state = "error"
+	case rep.Regressed():
+		state = "failure"
+	}
+	url, pubErr := a.publish(ctx, pr, md.String(), state, rep.Headline())
+	a.output("comment-url", url)
+
+	switch {
+	case rep.Verdict == check.VerdictError:
+		return fmt.Errorf("the comparison could not decide: %s", rep.Headline())
+	case rep.Regressed() && a.in.failOnRegression:
+		return fmt.Errorf("%w: %s", check.ErrRegression, rep.Headline())
+	case rep.Regressed():
+		a.r.Warning("perfgate", "regression, but fail-on-regression is false: "+rep.Headline())
+	}
+	return pubErr
+}
+
+// annotate emits an annotation per failing gated metric and per warning
+// (the runner bounds their number).
+func (a *actionRun) annotate(rep *check.Report) {
+	for _, m := range rep.Metrics {
+		if !m.Gated {
+			continue
+		}
+		switch m.Status {
+		case check.StatusRegressed, check.StatusTargetMissed, check.StatusError:
+			msg := strings.ReplaceAll(string(m.Status), "_", " ")
+			if m.Reason != "" {
+				msg += ": " + m.Reason
+			}
+			a.r.Error(m.Label, msg)
+		}
+	}
+	for _, w := range rep.Warnings {
+		a.r.Warning("perfgate", w)
+	}
+}
+
+// publish posts the comment and the status of a pull request. Refusals
+// (403/404: a fork, a missing permissions block) become warnings; any
+// other failure is returned after both were tried.
+func (a *actionRun) publish(ctx context.Context, pr *action.PullRequest, markdown, state, description string) (commentURL string, err error) {
+	if pr == nil {
+		return "", nil
+	}
+	if a.gh == nil {
+		a.r.Warning("perfgate", "no github-token: the report is in the job summary only")
+		return "", nil
+	}
+	p := &action.Publisher{API: a.gh, Repo: a.ev.Repo, Context: a.in.statusContext}
+	var errs []error
+	refused := func(err error) {
+		a.r.Warning("perfgate: GitHub refused", err.Error())
+		a.r.Summary(fmt.Sprintf("> [!WARNING]\n> perfgate could not post to the pull request: %s\n", mdLine(err.Error())))
+	}
+	if a.in.comment {
+		footer := ""
+		if u := a.runURL(); u != "" {
+			footer = fmt.Sprintf("\n<sub>perfgate · [workflow run](%s) · commit %s</sub>\n", u, short(pr.HeadSHA))
+		}
+		url, err := p.UpsertComment(ctx, pr.Number, markdown+footer)
+		switch {
+		case err == nil:
+			commentURL = url
+			a.r.Infof("perfgate: comment %s", url)
+		case action.IsPermission(err):
+			refused(err)
+		default:
+			errs = append(errs, err)
+		}
+	}
+	if err := p.SetStatus(ctx, pr.HeadSHA, state, description, a.runURL()); err != nil {
+		if action.IsPermission(err) {
+			refused(err)
+		} else {
+			errs = append(errs, err)
+		}
+	}
+	return commentURL, errors.Join(errs...)
+}
+
+// runURL links a status to the run that made it (the reporter's triggering
+// run in mode report).
+func (a *actionRun) runURL() string {
+	if wr := a.ev.WorkflowRun; wr != nil && wr.HTMLURL != "" {
+		return wr.HTMLURL
+	}
+	return a.ev.RunURL
+}
+
+// finishError reports an error that prevented a verdict: outputs, summary,
+// an error status on the pull request; it returns err for exit code 2.
+func (a *actionRun) finishError(ctx context.Context, pr *action.PullRequest, err error) error {
+	a.output("verdict", string(check.VerdictError))
+	a.output("regressed", "false")
+	md := fmt.Sprintf("## perfgate: error\n\nperfgate could not reach a verdict:\n\n```\n%s\n```\n", strings.ReplaceAll(err.Error(), "```", "'''"))
+	mdPath := filepath.Join(a.workspace, outDir, "report.md")
+	if werr := os.WriteFile(mdPath, []byte(md), 0o644); werr == nil {
+		a.output("report-markdown", a.rel(mdPath))
+	}
+	a.r.Summary(md)
+	if pr != nil && a.gh != nil {
+		p := &action.Publisher{API: a.gh, Repo: a.ev.Repo, Context: a.in.statusContext}
+		if serr := p.SetStatus(ctx, pr.HeadSHA, "error", "error: "+err.Error(), a.runURL()); serr != nil {
+			a.r.Warning("perfgate: GitHub refused", serr.Error())
+		}
+	}
+	return err
+}
+
+// baseline is mode baseline: make a baseline from a successful run and
+// write it atomically; a failed or partial run never becomes one.
+func (a *actionRun) baseline(ctx context.Context) error {
+	if a.ev.Name == "push" && a.ev.DefaultBranch != "" && !a.ev.OnDefaultBranch() {
+		a.r.Warning("perfgate", fmt.Sprintf("mode baseline on %s, not the default branch %s", a.ev.Ref, a.ev.DefaultBranch))
+	}
+	res, resPath, err := a.results(ctx)
+	if err != nil {
+		return a.finishError(ctx, nil, err)
+	}
+	a.output("results-json", a.rel(resPath))
+	b, err := check.NewBaseline(res, check.BaselineMeta{Commit: a.ev.SHA, Ref: a.ev.Ref, Date: actionNow()})
+	if err != nil {
+		return a.finishError(ctx, nil, fmt.Errorf("no baseline written: %w", err))
+	}
+	out := a.abs(a.in.baseline)
+	var old *check.Results
+	if _, err := os.Stat(out); err == nil {
+		if ob, err := check.ReadBaseline(out); err == nil {
+			old = &ob.Results
+			if ob.KeepRuns > 0 {
+				if merged, why := b.MergeRuns(ob, ob.KeepRuns); !merged && why != "" {
+					a.r.Infof("perfgate: the new baseline replaces the old one: %s", why)
+				}
+			}
+		} else if res2, err2 := check.Load(out, ""); err2 == nil {
+			old = res2
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return a.finishError(ctx, nil, fmt.Errorf("baseline: %w", err))
+	}
+	if err := check.WriteBaseline(out, b); err != nil {
+		return a.finishError(ctx, nil, err)
+	}
+	a.output("baseline-path", a.rel(out))
+	a.r.Infof("perfgate: wrote baseline %s (commit %s, %d run(s))", a.rel(out), short(a.ev.SHA), len(b.Results.Runs))
+
+	// Tell how the new baseline compares with the old one; this never fails the step.
+	verdict := check.VerdictPass
+	var md bytes.Buffer
+	fmt.Fprintf(&md, "## perfgate: new baseline\n\nWrote `%s` from commit %s (%d run(s)).\n\n", mdCode(a.rel(out)), short(a.ev.SHA), len(b.Results.Runs))
+	if rep, err := check.Compare(old, res, check.DefaultConfig()); err == nil {
+		rep.SetPaths(a.in.baseline, a.rel(resPath))
+		if old != nil {
+			md.WriteString("Compared with the baseline it replaces:\n\n")
+		}
+		check.WriteMarkdown(&md, rep)
+		verdict = rep.Verdict
+		a.output("regressed", fmt.Sprint(rep.Regressed()))
+	} else {
+		a.output("regressed", "false")
+	}
+	mdPath := filepath.Join(a.workspace, outDir, "report.md")
+	if err := os.WriteFile(mdPath, md.Bytes(), 0o644); err == nil {
+		a.output("report-markdown", a.rel(mdPath))
+	}
+	a.output("verdict", string(verdict))
+	a.output("comment-url", "")
+	a.r.Summary(md.String())
+	return nil
+}
+
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o644)
+}
+
+// short is a commit's 7-character abbreviation.
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+// mdCode makes s safe inside a markdown code span.
+func mdCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
+
+// mdLine makes s one line of plain markdown text: no HTML, no mentions.
+func mdLine(s string) string {
+	r := strings.NewReplacer("\n", " ", "<", "&lt;", ">", "&gt;", "@", "@\u200b", "|", "\\|", "`", "'")
+	return r.Replace(s)
 }

@@ -13,6 +13,7 @@ type side struct {
 	q     float64
 	all   []float64 // every sample of every run, sorted (pooled only)
 	withS bool      // every run has samples
+	memo  map[uint64]float64
 }
 
 func newSide(runs []runMetric, m Metric) *side {
@@ -57,11 +58,16 @@ func (s *side) samples() int {
 	return n
 }
 
-// resample draws the side's value from one bootstrap resample: runs drawn
-// with replacement, then samples drawn with replacement within the drawn
-// runs. The order statistic of a resample is drawn directly — the k-th of N
-// uniform draws is Beta(k, N−k+1)-distributed — which costs O(k·log n)
-// instead of O(N) per resample.
+// resample draws the side's value from one bootstrap resample. The runs
+// are drawn with replacement: the run, not the sample, is the unit of
+// replication. Samples are drawn within runs only when the side has a
+// single run — then the noise between runs is unknown and the noise
+// within the run is all there is; with several runs, resampling the
+// samples too would count the within-run noise twice (the runs' values
+// already carry it). The order statistic of a within-run resample is
+// drawn directly (the k-th of N uniform draws is Beta(k, N−k+1)), which
+// costs O(log N) instead of O(N). Values of run-only resamples depend only
+// on how often each run was drawn, so they are memoised.
 func (s *side) resample(rng *rand.Rand, w []int, vals []float64) float64 {
 	k := len(s.runs)
 	for i := range w[:k] {
@@ -70,25 +76,61 @@ func (s *side) resample(rng *rand.Rand, w []int, vals []float64) float64 {
 	for range k {
 		w[rng.IntN(k)]++
 	}
-	if s.agg == pooledQuantile && s.withS {
+	within := k == 1
+	key, memo := memoKey(w[:k])
+	if memo && !within {
+		if v, ok := s.memo[key]; ok {
+			return v
+		}
+	}
+	var v float64
+	switch {
+	case s.agg == pooledQuantile && s.withS:
 		n := 0
 		for i, r := range s.runs {
 			n += w[i] * len(r.samples)
 		}
-		return s.weightedOrderStat(rng, w, n)
-	}
-	vals = vals[:0]
-	for i, r := range s.runs {
-		for range w[i] {
-			v := r.value
-			if len(r.samples) > 1 {
-				v = orderStat(rng, r.samples, 0.5)
-			}
-			vals = append(vals, v)
+		if within {
+			return s.weightedOrderStat(rng, w, n)
 		}
+		v = s.weightedQuantile(w, n)
+	default:
+		vals = vals[:0]
+		for i, r := range s.runs {
+			for range w[i] {
+				x := r.value
+				if within && len(r.samples) > 1 {
+					x = orderStat(rng, r.samples, 0.5)
+				}
+				vals = append(vals, x)
+			}
+		}
+		if within {
+			return vals[0]
+		}
+		sort.Float64s(vals)
+		v = Quantile(vals, 0.5)
 	}
-	sort.Float64s(vals)
-	return Quantile(vals, 0.5)
+	if memo {
+		if s.memo == nil {
+			s.memo = map[uint64]float64{}
+		}
+		s.memo[key] = v
+	}
+	return v
+}
+
+// memoKey encodes draw counts in base k+1; ok is false when they do not
+// fit in 64 bits (more than 15 runs), and then nothing is memoised.
+func memoKey(w []int) (key uint64, ok bool) {
+	k := uint64(len(w))
+	if k > 15 {
+		return 0, false
+	}
+	for _, x := range w {
+		key = key*(k+1) + uint64(x)
+	}
+	return key, true
 }
 
 // orderStat draws the q-quantile of a resample of sorted.
@@ -108,6 +150,25 @@ func (s *side) weightedOrderStat(rng *rand.Rand, w []int, n int) float64 {
 	u := betaVariate(rng, float64(k), float64(n-k+1))
 	target := u * float64(n)
 	// The smallest pooled value v with Σ w_j·#{x ≤ v in run j} ≥ target.
+	i := sort.Search(len(s.all), func(i int) bool {
+		v := s.all[i]
+		c := 0
+		for j, r := range s.runs {
+			if w[j] > 0 {
+				c += w[j] * upperBound(r.samples, v)
+			}
+		}
+		return float64(c) >= target
+	})
+	if i >= len(s.all) {
+		i = len(s.all) - 1
+	}
+	return s.all[i]
+}
+
+// weightedQuantile is the s.q-quantile (closest rank) of the runs weighted by w.
+func (s *side) weightedQuantile(w []int, n int) float64 {
+	target := float64(int(math.Round(float64(n-1)*s.q)) + 1)
 	i := sort.Search(len(s.all), func(i int) bool {
 		v := s.all[i]
 		c := 0

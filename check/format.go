@@ -56,6 +56,9 @@ func formatBytes(v float64) string {
 // trimF formats v with at most prec decimals.
 func trimF(v float64, prec int) string {
 	s := strconv.FormatFloat(v, 'f', prec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
 	if s == "-0" || strings.HasPrefix(s, "-0.") && strings.Trim(s[3:], "0") == "" {
 		s = s[1:]
 	}
@@ -66,7 +69,7 @@ func trimF(v float64, prec int) string {
 func fmtPct(rel float64) string {
 	p := rel * 100
 	s := trimF(p, 1)
-	if s == "0.0" {
+	if s == "0" {
 		return "±0 %"
 	}
 	if p > 0 {

@@ -1,0 +1,113 @@
+package check
+
+import (
+	"testing"
+)
+
+// TestAACalibration replays A/A comparisons of the fixture's fresh private
+// networks (three disjoint networks per side, every ordered pair of
+// triples) through Compare with the default config: no comparison may
+// alarm. It then injects a +30 % slowdown into the current side's circuit
+// samples: every comparison must call circuit_build_p95 regressed.
+func TestAACalibration(t *testing.T) {
+	nets := []int{1, 2, 3, 4, 5, 6, 7, 8}
+	type pair struct{ a, b []int }
+	var pairs []pair
+	for _, a := range combinations(nets, 3) {
+		var rest []int
+		for _, n := range nets {
+			if n != a[0] && n != a[1] && n != a[2] {
+				rest = append(rest, n)
+			}
+		}
+		for _, b := range combinations(rest, 3) {
+			pairs = append(pairs, pair{a, b})
+		}
+	}
+	if testing.Short() {
+		// Every 7th pair still covers every network on both sides.
+		var sub []pair
+		for i := 0; i < len(pairs); i += 7 {
+			sub = append(sub, pairs[i])
+		}
+		pairs = sub
+	}
+	cfg := DefaultConfig()
+	cache := map[[2]int]Run{}
+	results := func(scale float64, ns []int) *Results {
+		r := noiseResults(t, 1)
+		for i, n := range ns {
+			key := [2]int{n, int(scale * 100)}
+			run, ok := cache[key]
+			if !ok {
+				run = noiseNetwork(t, n, scale)
+				cache[key] = run
+			}
+			run.Index = i
+			r.Runs = append(r.Runs, run)
+		}
+		return r
+	}
+	alarms, caught, worst := 0, 0, 0.0
+	for _, p := range pairs {
+		base := results(1, p.a)
+		rep, err := Compare(base, results(1, p.b), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Verdict != VerdictPass {
+			alarms++
+			t.Errorf("A/A %v vs %v: verdict %s: %s", p.a, p.b, rep.Verdict, rep.Headline())
+		}
+		if c := metricOf(t, rep, MetricCircuitBuildP95).Change; c != nil && c.Rel > worst {
+			worst = c.Rel
+		}
+		slow, err := Compare(base, results(1.3, p.b), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := metricOf(t, slow, MetricCircuitBuildP95); m.Status == StatusRegressed && slow.Verdict == VerdictRegression {
+			caught++
+		} else {
+			t.Errorf("+30 %% %v vs %v: circuit_build_p95 %s (%s)", p.a, p.b, m.Status, m.Reason)
+		}
+	}
+	t.Logf("%d A/A pairs: %d false alarms (worst p95 ratio %+.1f %%); +30 %% slowdown caught in %d/%d",
+		len(pairs), alarms, worst*100, caught, len(pairs))
+}
+
+// TestAACalibrationOneRun: with one network per side the widened default
+// (35 %) raises no false alarm on any ordered pair of fixture networks,
+// and still catches most +50 % slowdowns.
+func TestAACalibrationOneRun(t *testing.T) {
+	cfg := DefaultConfig()
+	alarms, caught, pairs := 0, 0, 0
+	for a := 1; a <= 8; a++ {
+		for b := 1; b <= 8; b++ {
+			if a == b {
+				continue
+			}
+			pairs++
+			base := noiseResults(t, 1, a)
+			rep, err := Compare(base, noiseResults(t, 1, b), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Verdict != VerdictPass {
+				alarms++
+				t.Errorf("A/A %d vs %d: %s", a, b, rep.Headline())
+			}
+			slow, err := Compare(base, noiseResults(t, 1.5, b), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if metricOf(t, slow, MetricCircuitBuildP95).Status == StatusRegressed {
+				caught++
+			}
+		}
+	}
+	t.Logf("one run per side: %d/%d A/A false alarms; +50 %% caught in %d/%d", alarms, pairs, caught, pairs)
+	if caught < pairs*3/4 {
+		t.Errorf("+50 %% caught in only %d of %d one-run pairs", caught, pairs)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path"
@@ -225,20 +226,21 @@ func (a *actionRun) results(ctx context.Context) (*check.Results, string, error)
 		}
 		return res, p, nil
 	}
-	opts := benchmark.RunOptions{
+	cfg := benchmark.DefaultConfig()
+	if a.in.quick {
+		cfg = benchmark.QuickConfig()
+	}
+	a.r.Infof("perfgate: %d run(s) of the suite on fresh private Tor networks (quick: %v)", a.in.runs, a.in.quick)
+	res, runErr := benchmark.Run(ctx, benchmark.RunOptions{
 		Runs:          a.in.runs,
 		Quick:         a.in.quick,
+		Config:        cfg,
 		ClientCommand: a.in.clientCommand,
-		NetworkLog:    a.e.stderr,
-		Output:        a.e.stderr,
-		Getenv:        a.e.getenv,
-	}
-	if a.in.quick {
-		opts.Config = benchmark.QuickConfig()
-	}
-	a.r.Group(fmt.Sprintf("perfgate: %d run(s) of the suite on fresh private Tor networks", a.in.runs))
-	res, runErr := benchmark.Run(ctx, opts)
-	a.r.EndGroup()
+		Log:           slog.New(slog.NewTextHandler(a.e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		// Each phase is a collapsed group in the job's log.
+		Progress: benchmark.NewProgress(a.e.stdout, true, false),
+		Getenv:   a.e.getenv,
+	})
 	p := filepath.Join(a.workspace, outDir, "results.json")
 	if res != nil {
 		data, err := json.MarshalIndent(res, "", "  ")

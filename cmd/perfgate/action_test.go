@@ -759,3 +759,38 @@ func TestActionBadInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestActionRunsSuite runs the action as a pull request's check with no
+// results input: the suite runs (quick, one run) against Debian's tor on
+// a real private network, and the report reaches the fake GitHub.
+func TestActionRunsSuite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a private Tor network (about a minute)")
+	}
+	if _, err := exec.LookPath("tor"); err != nil {
+		t.Skip("tor is not installed (make deps)")
+	}
+	r := newRunner(t, "pull_request")
+	s := r.run(map[string]string{"quick": "true", "runs": "1"})
+	if s.code != exitPass && s.code != exitRegression {
+		t.Fatalf("exit code %d\nstderr: %s\nstdout: %s", s.code, s.stderr, s.stdout)
+	}
+	s.mustOutputs(t, map[string]string{"results-json": ".perfgate/results.json"})
+	res, err := check.Load(filepath.Join(r.workspace, ".perfgate", "results.json"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Runs) != 1 || !res.Settings.Quick || res.Runs[0].Error != "" {
+		t.Errorf("results: %d runs, quick %v, error %q", len(res.Runs), res.Settings.Quick, res.Runs[0].Error)
+	}
+	st := r.fake.Statuses()
+	if len(st) != 1 || (st[0].State != "success" && st[0].State != "failure") {
+		t.Errorf("statuses %+v", st)
+	}
+	if len(r.fake.Comments(prNumber)) != 1 {
+		t.Error("no comment")
+	}
+	if !strings.Contains(s.stdout, "::group::") {
+		t.Error("the suite's phases are not grouped in the log")
+	}
+}

@@ -77,6 +77,9 @@ func cellStatus(m MetricResult, icons bool) string {
 func verdictLine(r *Report) string {
 	switch r.Verdict {
 	case VerdictPass:
+		if r.Baseline == nil {
+			return "pass (no baseline: targets only)"
+		}
 		return "pass"
 	case VerdictRegression:
 		var names []string

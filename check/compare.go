@@ -377,7 +377,11 @@ func benchmarkRows(r *Results, warnings []string) ([]BenchmarkRow, []string) {
 					id := k + "." + ek
 					if !flagged[id] {
 						flagged[id] = true
-						warnings = append(warnings, fmt.Sprintf("%s: %s = %s is implausible (a measurement bug such as an unsigned underflow); left out", k, ek, fmtFloat(ev)))
+						shown := fmtFloat(ev)
+						if u := unitOfExtra(ek); u != "" && !math.IsNaN(ev) && !math.IsInf(ev, 0) {
+							shown = FormatValue(ev, u)
+						}
+						warnings = append(warnings, fmt.Sprintf("%s: %s = %s is implausible (a measurement bug such as an unsigned underflow); left out", k, ek, shown))
 					}
 					continue
 				}

@@ -44,7 +44,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	b.WriteString("\n")
 	for _, m := range g {
-		if m.Status != StatusPass && m.Reason != "" {
+		if m.Status != StatusPass && m.Status != StatusNoBaseline && m.Reason != "" {
 			fmt.Fprintf(&b, "- **%s** (`%s`): %s\n", m.Label, m.Key, EscapeMarkdown(m.Reason))
 		}
 	}
@@ -57,7 +57,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "- %s\n", EscapeMarkdown(w))
 		}
 	}
-	fmt.Fprintf(&b, "\n<sub>Change: current/baseline − 1 with its %s bootstrap confidence interval (runs resampled, then samples within runs; %d resamples, seed %d) and the Holm-adjusted p-value. %s</sub>\n",
+	fmt.Fprintf(&b, "\n<sub>Change: current/baseline − 1 with its %s bootstrap confidence interval (runs resampled; samples within a run only when a side has a single run; %d resamples, seed %d) and the p-value, Holm-adjusted over the gated metrics. %s</sub>\n",
 		pctLevel(r.Confidence), r.Resamples, r.Seed, memoryUnitNote)
 
 	b.WriteString("\n<details><summary>All metrics and benchmarks</summary>\n\n")

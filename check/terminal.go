@@ -66,7 +66,7 @@ func WriteTerminal(w io.Writer, r *Report, color bool) error {
 		return fmt.Errorf("rendering the terminal table: %w", err)
 	}
 	for _, m := range g {
-		if m.Status != StatusPass && m.Reason != "" {
+		if m.Status != StatusPass && m.Status != StatusNoBaseline && m.Reason != "" {
 			fmt.Fprintf(&b, "%s: %s\n", m.Key, sanitizeTerminal(m.Reason))
 		}
 		if m.Change != nil {

@@ -1,0 +1,171 @@
+package check
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The -update flag rewrites the golden files; another test file of the
+// package may have registered it already.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files under testdata/")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	if f == nil {
+		return false
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return false
+	}
+	b, _ := g.Get().(bool)
+	return b
+}
+
+func goldenFile(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if updating() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run go test -run %s -update and review the diff.\ngot:\n%s", path, t.Name(), got)
+	}
+}
+
+// reportCases are the reports the golden files show.
+func reportCases(t *testing.T) map[string]*Report {
+	t.Helper()
+	base := noiseResults(t, 1, 1, 2, 3)
+	base.Environment.ClientName = "tor"
+	hostile := mutate(noiseResults(t, 1, 4, 5, 6), scaleLatency(1.4))
+	hostile.Environment.CPUModel = "Evil | <script>alert(1)</script> `rm -rf` @octocat #1"
+	hostile.Runs[0].Benchmarks = append(hostile.Runs[0].Benchmarks, Benchmark{Key: "custom|bench", Name: "Custom <b>bench</b> | @team", Success: false,
+		Error: "boom `x`\nsecond line", Metrics: map[string]float64{"memory_growth_bytes": 1.8446744073709552e19, "ok_ratio": 0.5}})
+	reg, err := Compare(base, hostile, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.SetPaths("baselines/main.json", "results.json")
+	reg.Notes = append(reg.Notes, "This PR changes baselines/ (@reviewer)")
+
+	pass, err := Compare(base, noiseResults(t, 1, 4, 5, 6), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass.SetPaths("baselines/main.json", "results.json")
+
+	gotor, err := Load(filepath.Join("testdata", "gotor", "go-tor-benchmark-all.txt"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nobase, err := Compare(nil, gotor, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nobase.SetPaths("", "go-tor-benchmark-all.txt")
+	return map[string]*Report{"regression": reg, "pass": pass, "no-baseline-gotor": nobase}
+}
+
+func TestRenderGolden(t *testing.T) {
+	for name, rep := range reportCases(t) {
+		t.Run(name, func(t *testing.T) {
+			var md, term, col, js bytes.Buffer
+			if err := WriteMarkdown(&md, rep); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteTerminal(&term, rep, false); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteTerminal(&col, rep, true); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteJSON(&js, rep); err != nil {
+				t.Fatal(err)
+			}
+			goldenFile(t, name+".md", md.Bytes())
+			goldenFile(t, name+".txt", term.Bytes())
+			if bytes.Contains(term.Bytes(), []byte("\x1b[")) {
+				t.Error("colour without a TTY")
+			}
+			if !bytes.Contains(col.Bytes(), []byte("\x1b[")) {
+				t.Error("no colour when asked")
+			}
+			var back Report
+			if err := json.Unmarshal(js.Bytes(), &back); err != nil {
+				t.Fatalf("JSON verdict does not read back: %v", err)
+			}
+			if back.Verdict != rep.Verdict || len(back.Metrics) != len(rep.Metrics) || back.Schema != SchemaVerdictV1 {
+				t.Errorf("JSON verdict read back as %s with %d metrics", back.Verdict, len(back.Metrics))
+			}
+		})
+	}
+}
+
+func TestMarkdownEscapes(t *testing.T) {
+	rep := reportCases(t)["regression"]
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	if strings.Contains(strings.ReplaceAll(md, "\\`", ""), "`rm") {
+		t.Error("markdown contains an unescaped backtick")
+	}
+	for _, bad := range []string{"<script>", "<b>", " @octocat", " @team", "(@reviewer"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("markdown contains unescaped %q", bad)
+		}
+	}
+	// Every table row keeps its column count: no stray pipes.
+	for _, line := range strings.Split(md, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			continue
+		}
+		if n := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|"); n != 7 && n != 11 && n != 4 {
+			t.Errorf("table row with %d pipes: %s", n, line)
+		}
+	}
+	if !strings.Contains(md, "Circuit build p95 | ") || !strings.Contains(md, "❌ regressed") {
+		t.Errorf("markdown does not name circuit_build_p95 as regressed:\n%s", md)
+	}
+	if !strings.Contains(md, "<details>") || !strings.Contains(md, "[!WARNING]") {
+		t.Error("no details section or environment warning")
+	}
+}
+
+func TestEscapeMarkdown(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"a|b", `a\|b`},
+		{"<img src=x>", "&lt;img src=x&gt;"},
+		{"`code`", "\\`code\\`"},
+		{"@user", "@\u200duser"},
+		{"line\nbreak", "line break"},
+		{"plain text 1.2", "plain text 1.2"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := EscapeMarkdown(tc.in); got != tc.want {
+				t.Errorf("EscapeMarkdown(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/google/go-github/v57/github"
 )
@@ -23,7 +24,10 @@ const (
 type CallError struct {
 	Call   string
 	Status int
-	Err    error
+	// RateLimited is true when GitHub refused for a rate limit (primary,
+	// or secondary after the retries), not for want of permission.
+	RateLimited bool
+	Err         error
 }
 
 func (e *CallError) Error() string {
@@ -44,7 +48,7 @@ func (e *CallError) Unwrap() error { return e.Err }
 // visibility (401, 403 that is not a rate limit, 404): what a fork's
 // read-only token or a missing permissions block gives.
 func (e *CallError) Permission() bool {
-	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || e.Status == http.StatusNotFound
+	return !e.RateLimited && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || e.Status == http.StatusNotFound)
 }
 
 // permissionFor names the workflow permission a call needs.
@@ -66,6 +70,8 @@ func permissionFor(call string) string {
 func (e *CallError) Hint() string {
 	perm := permissionFor(e.Call)
 	switch {
+	case e.RateLimited:
+		return "GitHub's rate limit for this token is exhausted: re-run the job later, or spread perfgate's jobs out"
 	case e.Status == http.StatusUnauthorized:
 		return "Check: the github-token input is a valid, unexpired token"
 	case e.Status == http.StatusForbidden:
@@ -97,11 +103,15 @@ func callError(call string, err error) error {
 	var ab *github.AbuseRateLimitError
 	switch {
 	case errors.As(err, &rl) && rl.Response != nil:
-		ce.Status = rl.Response.StatusCode
+		ce.Status, ce.RateLimited = rl.Response.StatusCode, true
 	case errors.As(err, &ab) && ab.Response != nil:
-		ce.Status = ab.Response.StatusCode
+		ce.Status, ce.RateLimited = ab.Response.StatusCode, true
 	case errors.As(err, &er) && er.Response != nil:
 		ce.Status = er.Response.StatusCode
+	}
+	if ce.Status == http.StatusTooManyRequests ||
+		ce.Status == http.StatusForbidden && strings.Contains(strings.ToLower(err.Error()), "rate limit") {
+		ce.RateLimited = true
 	}
 	if ce.Status == http.StatusNotFound {
 		ce.Err = fmt.Errorf("%w: %v", ErrNotFound, err)

@@ -174,6 +174,8 @@ func TestRetries(t *testing.T) {
 		{"403 refusal is not retried", githubfake.Failure{Status: 403, Times: 1, Message: "Resource not accessible by integration"}, 403, 1, nil},
 		{"primary rate limit is not retried", githubfake.Failure{Status: 403, Times: 1, Message: "API rate limit exceeded",
 			Header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "4102444800"}}, 403, 1, nil},
+		{"secondary rate limit that lasts", githubfake.Failure{Status: 403, Times: 100, Message: "You have exceeded a secondary rate limit"}, 403, 4,
+			[]time.Duration{time.Second, 2 * time.Second, 4 * time.Second}},
 		{"Retry-After beyond the bound is not waited for", githubfake.Failure{Status: 429, Times: 1, Header: map[string]string{"Retry-After": "3600"}}, 429, 1, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -198,6 +200,9 @@ func TestRetries(t *testing.T) {
 			}
 			if fmt.Sprint(*slept) != fmt.Sprint(tc.wantWait) {
 				t.Errorf("waits %v, want %v", *slept, tc.wantWait)
+			}
+			if tc.wantErr != 0 && strings.Contains(tc.name, "rate limit") && action.IsPermission(err) {
+				t.Errorf("a rate limit taken for a refusal: %v", err)
 			}
 			if tc.wantErr == 0 && len(fake.Statuses()) != 1 {
 				t.Errorf("%d statuses", len(fake.Statuses()))

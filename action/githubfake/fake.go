@@ -391,5 +391,9 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 func writeError(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, map[string]any{"message": msg, "documentation_url": "https://docs.github.com/rest"})
+	doc := "https://docs.github.com/rest"
+	if strings.Contains(msg, "secondary rate limit") {
+		doc = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+	}
+	writeJSON(w, code, map[string]any{"message": msg, "documentation_url": doc})
 }

@@ -628,7 +628,18 @@ func TestActionBaselineFromGit(t *testing.T) {
 	ev := filepath.Join(t.TempDir(), "event.json")
 	os.WriteFile(ev, []byte(data), 0o644)
 	r.env["GITHUB_EVENT_PATH"] = ev
-	s := r.run(map[string]string{"results": r.put("results/regression.json", "results.json")})
+	resPath := r.put("results/regression.json", "results.json")
+	if os.Getuid() == 0 {
+		// As in the container: the workspace belongs to the runner's user,
+		// not to the user git runs as, which git calls dubious ownership.
+		if out, err := exec.Command("chown", "-R", "65534:65534", r.workspace).CombinedOutput(); err != nil {
+			t.Fatalf("chown: %v\n%s", err, out)
+		}
+		if out, err := exec.Command("git", "-C", r.workspace, "status").CombinedOutput(); err == nil || !strings.Contains(string(out), "dubious ownership") {
+			t.Logf("git does not refuse the workspace here: %v\n%s", err, out)
+		}
+	}
+	s := r.run(map[string]string{"results": resPath})
 	s.mustCode(t, exitRegression)
 	if n := r.fake.Count("GET", `/repos/.*/contents/.*`); n != 0 {
 		t.Errorf("%d contents API calls, want 0 (git has the commit)", n)
@@ -732,6 +743,35 @@ func TestActionReportMode(t *testing.T) {
 			t.Errorf("stderr: %s", s.stderr)
 		}
 	})
+}
+
+func TestActionNoComment(t *testing.T) {
+	r := newRunner(t, "pull_request")
+	s := r.run(map[string]string{"results": r.put("results/pass.json", "results.json"), "comment": "false", "status-context": "perfgate / tor"})
+	s.mustCode(t, exitPass)
+	s.mustOutputs(t, map[string]string{"comment-url": ""})
+	if n := len(r.fake.Requests()); n != 3 { // files, contents, status
+		t.Errorf("%d API calls, want 3: %+v", n, r.fake.Requests())
+	}
+	if st := r.fake.Statuses(); len(st) != 1 || st[0].Context != "perfgate / tor" {
+		t.Errorf("statuses %+v", st)
+	}
+}
+
+// TestActionCheckOnPush: mode check on an event without a pull request
+// compares with the workspace's baseline and posts nothing.
+func TestActionCheckOnPush(t *testing.T) {
+	r := newRunner(t, "push")
+	r.put("results/baseline.json", "baselines/default.json")
+	s := r.run(map[string]string{"results": r.put("results/regression.json", "results.json")})
+	s.mustCode(t, exitRegression)
+	s.mustOutputs(t, map[string]string{"verdict": "regression", "comment-url": ""})
+	if n := len(r.fake.Requests()); n != 0 {
+		t.Errorf("%d API calls on a push", n)
+	}
+	if !strings.Contains(s.summary, "Circuit build p95") {
+		t.Errorf("summary:\n%s", s.summary)
+	}
 }
 
 func TestActionBadInputs(t *testing.T) {

@@ -77,9 +77,8 @@ func (p *Publisher) UpsertComment(ctx context.Context, number int, markdown stri
 	}
 	var c Comment
 	if old != nil {
-		if old.Body == body {
-			return old.HTMLURL, nil
-		}
+		// Edited even when the body is the same, so that the comment's
+		// "edited" time says when perfgate last checked.
 		c, err = p.API.EditComment(ctx, p.Repo, old.ID, body)
 	} else {
 		c, err = p.API.CreateComment(ctx, p.Repo, number, body)

@@ -63,7 +63,7 @@ func parseAny(data []byte, name, format string) (*Results, *Baseline, error) {
 		r, err := ParseGoTor(data, name)
 		return r, nil, err
 	}
-	return nil, nil, fmt.Errorf("unknown format %q: want one of %s", format, strings.Join(Formats, ", "))
+	return nil, nil, fmt.Errorf("%s: unknown format %q: want one of %s", name, format, strings.Join(Formats, ", "))
 }
 
 // Detect names the format of data: FormatJSON, FormatGoTor, FormatGoBench,

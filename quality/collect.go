@@ -387,7 +387,7 @@ func collectAB(ctx context.Context, o CollectOptions, cmdB string, res *check.Re
 	startup := time.Since(begin).Seconds()
 	clients := map[Side]*torlab.Client{A: net.Client(), B: cb}
 	sched := Schedule(o.Runs, o.Order)
-	fmt.Fprintf(o.Log, "A/B session (%s): network and two clients up in %.1fs; schedule %s\n", o.Injection.Name, startup, ScheduleString(sched))
+	fmt.Fprintf(o.Log, "A/B session (%s): network and two clients up in %.1fs; schedule %s; B runs %q\n", o.Injection.Name, startup, ScheduleString(sched), strings.Join(cb.Command, " "))
 	for i, side := range sched {
 		run := check.Run{Index: i, StartedAt: time.Now().UTC(), Label: side.String()}
 		if i == 0 {

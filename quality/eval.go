@@ -152,6 +152,11 @@ type Cell struct {
 	VerdictS float64
 	// FirstError is the first comparison error, if any.
 	FirstError string
+	// Effect is the regression the injection really made, per gated
+	// metric: the relative change (positive is worse) between all the
+	// A/A runs and all the injected runs, pooled as the gate pools a side.
+	// Nil for A/A cells.
+	Effect map[string]float64
 }
 
 // AA reports whether the cell measures false alarms.
@@ -222,7 +227,9 @@ func Evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
 						continue
 					}
 					pairs, possible := storedPairs(aa.Runs, p.Runs, k, o.MaxPairs, rng)
-					cells = append(cells, replay(aa, p.Injection, ModeStored, p.Kinds, p.Size, k, th, pairs, possible, cfg))
+					c := replay(aa, p.Injection, ModeStored, p.Kinds, p.Size, k, th, pairs, possible, cfg)
+					c.Effect = effect(aa, aa.Runs, p.Runs, cfg)
+					cells = append(cells, c)
 				}
 			}
 			// A/B mode.
@@ -238,7 +245,21 @@ func Evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
 				if p.AA() {
 					cond = "A/A"
 				}
-				cells = append(cells, replay(p, cond, ModeAB, p.Kinds, p.Size, k, th, pairs, len(pairs), cfg))
+				c := replay(p, cond, ModeAB, p.Kinds, p.Size, k, th, pairs, len(pairs), cfg)
+				if !p.AA() {
+					var a, b []check.Run
+					for _, s := range p.Sessions {
+						for _, r := range s {
+							if r.Label == "B" {
+								b = append(b, r)
+							} else {
+								a = append(a, r)
+							}
+						}
+					}
+					c.Effect = effect(p, a, b, cfg)
+				}
+				cells = append(cells, c)
 			}
 		}
 	}
@@ -296,6 +317,30 @@ func replay(p *Pool, cond, mode string, kinds []string, size float64, k int, th 
 		c.VerdictS = cost / float64(c.Comparisons)
 	}
 	return c
+}
+
+// effect is the relative change of every gated metric from runs a to
+// runs b, oriented so that positive is worse.
+func effect(p *Pool, a, b []check.Run, cfg check.Config) map[string]float64 {
+	ra := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Source: "perfgate",
+		Environment: p.env, Settings: p.settings, Runs: a}
+	rb := *ra
+	rb.Runs = b
+	rep, err := check.Compare(ra, &rb, cfg)
+	if err != nil {
+		return nil
+	}
+	out := map[string]float64{}
+	for _, m := range rep.Metrics {
+		if m.Gated && m.Change != nil {
+			rel := m.Change.Rel
+			if m.Better == check.HigherIsBetter {
+				rel = -rel
+			}
+			out[m.Key] = rel
+		}
+	}
+	return out
 }
 
 // storedPairs returns up to max pairs of k runs each: base from aa, cur
@@ -512,15 +557,20 @@ func WriteTable(w io.Writer, cells []Cell) error {
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |", mode, cond, c.K, th, comps, pct(c.Rate()))
 		for _, key := range GatedMetrics {
 			cell := pct(c.MetricRate(key))
+			if e, ok := c.Effect[key]; ok && targets(c.Kinds, key) {
+				cell += fmt.Sprintf(" (made %+.0f %%)", e*100)
+			}
 			if !c.AA() && !targets(c.Kinds, key) {
-				cell = "(" + cell + ")"
+				cell = "[" + cell + "]"
 			}
 			fmt.Fprintf(&b, " %s |", cell)
 		}
 		fmt.Fprintf(&b, " %s |\n", (time.Duration(c.VerdictS * float64(time.Second))).Round(100*time.Millisecond))
 	}
 	b.WriteString("\nA/A rows: the fraction of comparisons of the client against itself (disjoint runs per side) that the gate called a regression. " +
-		"Injected rows: the fraction caught; a metric the injection does not target is in parentheses (a regression called there is a false alarm).\n")
+		"Injected rows: the fraction caught, and in parentheses the regression the injection really made (all injected runs against all A/A runs); " +
+		"a metric the injection does not target is in brackets (a regression called there is a false alarm). " +
+		"Time per verdict: the wall time of the runs a verdict needs (stored baseline: the current side's runs, each on a fresh network; A/B: the network's start and both sides' runs).\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

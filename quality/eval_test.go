@@ -2,6 +2,7 @@ package quality
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -142,5 +143,119 @@ func TestPlanInjection(t *testing.T) {
 				t.Error("PlanInjection succeeded")
 			}
 		})
+	}
+}
+
+// TestEvaluatePoolsAndModes builds every kind of pool from the fixture's
+// real runs: an injected stored-mode pool, and A/B sessions (A/A and
+// injected) laid out in the balanced schedule. The replay reports false
+// alarms, power and the effect the injection made, per mode.
+func TestEvaluatePoolsAndModes(t *testing.T) {
+	r := loadNoise(t)
+	all := []string{KindCircuit, KindMemory, KindStreams}
+	tag := func(res *check.Results, mode, inj string, kinds []string, size float64) *check.Results {
+		c := *res
+		c.Settings.Extra = map[string]string{ExtraMode: mode, ExtraInjection: inj, ExtraKinds: strings.Join(kinds, ","), ExtraSize: "0.5"}
+		return &c
+	}
+	inj := *r
+	inj.Runs = synthetic(r.Runs, all, 0.5)
+	session := func(b []check.Run) *check.Results {
+		s := *r
+		s.Runs = nil
+		for i, side := range Schedule(4, Balanced) {
+			run := r.Runs[i]
+			if side == B {
+				run = b[i]
+			}
+			run.Label = side.String()
+			s.Runs = append(s.Runs, run)
+		}
+		return &s
+	}
+	files := map[string]*check.Results{
+		"aa.json":      r,
+		"inj.json":     tag(&inj, ModeStored, "all+50%", all, 0.5),
+		"ab-aa.json":   tag(session(r.Runs), ModeAB, "none", nil, 0),
+		"ab-inj.json":  tag(session(inj.Runs), ModeAB, "all+50%", all, 0.5),
+		"ab-inj2.json": tag(session(inj.Runs), ModeAB, "all+50%", all, 0.5),
+	}
+	pools := Pools(files)
+	if len(pools) != 4 {
+		t.Fatalf("%d pools, want 4", len(pools))
+	}
+	cfg := check.DefaultConfig()
+	cfg.Resamples = 300
+	cells, err := Evaluate(pools, EvalOptions{RunsPerSide: []int{1, 2}, MaxPairs: 30, Config: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		comparisons int
+		rate        float64
+	}
+	wants := map[string]want{
+		"stored/A/A/1": {30, 0}, "stored/all+50%/1": {30, 1}, "ab/A/A/1": {4, 0}, "ab/all+50%/1": {8, 1},
+		"stored/A/A/2": {30, 0}, "stored/all+50%/2": {30, 1}, "ab/A/A/2": {3, 0}, "ab/all+50%/2": {6, 1},
+	}
+	for _, c := range cells {
+		key := fmt.Sprintf("%s/%s/%d", c.Mode, c.Condition, c.K)
+		w, ok := wants[key]
+		if !ok {
+			t.Errorf("unexpected cell %s", key)
+			continue
+		}
+		delete(wants, key)
+		if c.Errors > 0 {
+			t.Errorf("%s: %s", key, c.FirstError)
+		}
+		if c.Comparisons != w.comparisons {
+			t.Errorf("%s: %d comparisons, want %d", key, c.Comparisons, w.comparisons)
+		}
+		for _, m := range GatedMetrics {
+			if got := c.MetricRate(m); got != w.rate {
+				t.Errorf("%s: %s rate %v, want %v", key, m, got, w.rate)
+			}
+		}
+		if !c.AA() {
+			// Stored: the injected runs are the A/A runs made worse, so the
+			// effect is exact; A/B: the sides are different networks.
+			if e := c.Effect[check.MetricCircuitBuildP95]; c.Mode == ModeStored && math.Abs(e-0.5) > 1e-9 || math.Abs(e-0.5) > 0.2 {
+				t.Errorf("%s: circuit effect %v, want +50 %%", key, e)
+			}
+			if e := c.Effect[check.MetricStreamCapacity]; e < 0.3 {
+				t.Errorf("%s: capacity effect %v, want about +50 %% (worse)", key, e)
+			}
+		}
+		if c.Mode == ModeAB && c.VerdictS != 9.5+40*2*float64(c.K) {
+			t.Errorf("%s: time per verdict %v", key, c.VerdictS)
+		}
+	}
+	for k := range wants {
+		t.Errorf("missing cell %s", k)
+	}
+}
+
+func TestABPairs(t *testing.T) {
+	var s []check.Run
+	for i, side := range Schedule(4, Balanced) {
+		s = append(s, check.Run{Index: i, Label: side.String(), WallS: 10})
+	}
+	s[0].NetworkStartS = 5
+	for _, tc := range []struct{ k, pairs int }{{1, 4}, {2, 3}, {3, 2}, {4, 1}, {5, 0}} {
+		ps := abPairs([][]check.Run{s}, tc.k)
+		if len(ps) != tc.pairs {
+			t.Errorf("k=%d: %d pairs, want %d", tc.k, len(ps), tc.pairs)
+		}
+		for _, p := range ps {
+			if len(p.base) != tc.k || len(p.cur) != tc.k || p.costS != 5+20*float64(tc.k) {
+				t.Errorf("k=%d: pair of %d/%d runs costing %v", tc.k, len(p.base), len(p.cur), p.costS)
+			}
+			for _, r := range p.base {
+				if r.Label != "A" {
+					t.Errorf("base holds a %s run", r.Label)
+				}
+			}
+		}
 	}
 }

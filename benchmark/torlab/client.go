@@ -59,13 +59,23 @@ func (n *Network) AddClient(ctx context.Context, command string) (*Client, error
 	return n.addClient(ctx, command, name)
 }
 
-// addClient writes a client's torrc, starts it and waits for a round trip.
+// addClient starts a client and waits until it has made a round trip.
 func (n *Network) addClient(ctx context.Context, command, name string) (*Client, error) {
+	c, err := n.startClient(command, name, false)
+	if err != nil {
+		return nil, err
+	}
+	return c, n.clientReady(ctx, c)
+}
+
+// startClient writes a client's torrc and starts it. With early, the client
+// starts before the first consensus exists and clientReady reloads it.
+func (n *Network) startClient(command, name string, early bool) (*Client, error) {
 	ports, err := freePorts(2)
 	if err != nil {
 		return nil, err
 	}
-	nd := &Node{Name: name, Role: RoleClient, DataDir: filepath.Join(n.dir, name), SOCKSPort: ports[0], ControlPort: ports[1]}
+	nd := &Node{Name: name, Role: RoleClient, DataDir: filepath.Join(n.dir, name), SOCKSPort: ports[0], ControlPort: ports[1], earlyStart: early}
 	nd.LogPath = filepath.Join(nd.DataDir, "tor.log")
 	nd.TorrcPath = filepath.Join(nd.DataDir, "torrc")
 	if err := os.MkdirAll(nd.DataDir, 0o700); err != nil {
@@ -112,37 +122,131 @@ func (n *Network) addClient(ctx context.Context, command, name string) (*Client,
 	if err := n.spawner.start(nd, nd.DataDir, n.exited); err != nil {
 		return nil, nodeError(nd, fmt.Errorf("start %s: %w", nd.argv[0], err))
 	}
+	return c, nil
+}
+
+// clientReady reloads a client that started before the consensus existed,
+// waits for a round trip and records the client.
+func (n *Network) clientReady(ctx context.Context, c *Client) error {
+	if c.node.earlyStart {
+		if err := n.reloadClient(ctx, c); err != nil {
+			return err
+		}
+	}
 	if err := n.waitRoundTrip(ctx, c); err != nil {
-		return nil, err
+		return err
 	}
 	c.version = clientVersion(c)
 	n.mu.Lock()
 	n.clients = append(n.clients, c)
 	n.mu.Unlock()
-	return c, nil
+	return nil
 }
 
-// waitRoundTrip retries a round trip through the client until one succeeds.
-func (n *Network) waitRoundTrip(ctx context.Context, c *Client) error {
+// reloadClient sends SIGNAL RELOAD (SIGHUP) over the client's control port:
+// tor then resets its directory download back-off and fetches the consensus
+// at once. The control port rather than a signal to the PID, because a
+// client command may be a wrapper script.
+func (n *Network) reloadClient(ctx context.Context, c *Client) error {
 	var last error
 	for {
 		if err := n.Err(); err != nil {
 			return err
 		}
-		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		err := c.RoundTrip(actx, n.EchoAddr())
-		cancel()
+		conn, err := dialControl(c)
 		if err == nil {
-			return nil
+			err = conn.Signal("RELOAD")
+			conn.Close()
+			if err == nil {
+				return nil
+			}
 		}
 		last = err
 		select {
 		case <-ctx.Done():
-			return nodeError(c.node, fmt.Errorf("no SOCKS5 round trip through an exit to the echo server %s: %w (last attempt: %v)", n.EchoAddr(), ctx.Err(), last))
+			return nodeError(c.node, fmt.Errorf("SIGNAL RELOAD on the control port %s: %w (last attempt: %v)", c.ControlAddr, ctx.Err(), last))
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// dialControl opens an authenticated control connection to the client.
+func dialControl(c *Client) (*control.Conn, error) { return dialControlAddr(c.ControlAddr) }
+
+// dialControlAddr opens a control connection to addr and authenticates
+// (cookie authentication, the cookie file named by PROTOCOLINFO).
+func dialControlAddr(addr string) (*control.Conn, error) {
+	nc, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	nc.SetDeadline(time.Now().Add(3 * time.Second))
+	conn := control.NewConn(textproto.NewConn(nc))
+	if err := conn.Authenticate(""); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// waitRoundTrip tries round trips through the client until one succeeds.
+// Attempts overlap: a new one (on a fresh circuit) starts every
+// attemptEvery while older ones still wait, at most maxAttempts at once, so
+// that one stream stuck on a circuit built before the client knew the
+// network does not hold up readiness.
+func (n *Network) waitRoundTrip(ctx context.Context, c *Client) error {
+	const (
+		attemptEvery   = 750 * time.Millisecond
+		attemptTimeout = 15 * time.Second
+		maxAttempts    = 4
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make(chan error, 64)
+	inFlight := 0
+	var last error
+	launch := func() {
+		inFlight++
+		go func() {
+			actx, acancel := context.WithTimeout(ctx, attemptTimeout)
+			defer acancel()
+			results <- c.RoundTrip(actx, n.EchoAddr())
+		}()
+	}
+	tick := time.NewTicker(attemptEvery)
+	defer tick.Stop()
+	launch()
+	for {
+		select {
+		case err := <-results:
+			inFlight--
+			if err == nil {
+				return nil
+			}
+			last = err
+			if inFlight == 0 {
+				// Failed fast (the SOCKS port not open yet, say): pause, retry.
+				select {
+				case <-time.After(100 * time.Millisecond):
+				case <-ctx.Done():
+				}
+				if ctx.Err() == nil {
+					launch()
+				}
+			}
+		case <-tick.C:
+			if inFlight < maxAttempts {
+				launch()
+			}
 		case <-c.node.exited:
-			// n.exited records the fault; report it on the next turn.
-			time.Sleep(10 * time.Millisecond)
-		case <-time.After(100 * time.Millisecond):
+			if err := n.Err(); err != nil {
+				return err
+			}
+			return nodeError(c.node, errors.New(exitDescription(c.node.state)))
+		case <-n.faultSignal():
+			return n.Err()
+		case <-ctx.Done():
+			return nodeError(c.node, fmt.Errorf("no SOCKS5 round trip through an exit to the echo server %s: %w (last attempt: %v)", n.EchoAddr(), ctx.Err(), last))
 		}
 	}
 }
@@ -165,16 +269,11 @@ func clientVersion(c *Client) string {
 
 // controlVersion runs GETINFO version on the client's control port.
 func controlVersion(c *Client) (string, error) {
-	nc, err := net.DialTimeout("tcp", c.ControlAddr, 2*time.Second)
+	conn, err := dialControl(c)
 	if err != nil {
 		return "", err
 	}
-	nc.SetDeadline(time.Now().Add(3 * time.Second))
-	conn := control.NewConn(textproto.NewConn(nc))
 	defer conn.Close()
-	if err := conn.Authenticate(""); err != nil {
-		return "", err
-	}
 	kv, err := conn.GetInfo("version")
 	if err != nil || len(kv) == 0 {
 		return "", err

@@ -4,46 +4,44 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 )
 
-// shared is the network the ordinary tests share (TestMain starts it).
-var shared *Network
+// The network the ordinary tests share: started by the first test that asks
+// for it (benchmarks and fuzzing do not pay for it), closed by TestMain.
+var (
+	sharedOnce sync.Once
+	sharedNet  *Network
+	sharedErr  error
+)
+
+// sharedNetwork returns the package's shared network, starting it on first use.
+func sharedNetwork(t testing.TB) *Network {
+	t.Helper()
+	sharedOnce.Do(func() {
+		sharedNet, sharedErr = Start(context.Background(), Options{})
+		if sharedErr == nil {
+			fmt.Fprintf(os.Stderr, "torlab tests: shared network ready after %v\n", sharedNet.StartupDuration().Round(time.Millisecond))
+		}
+	})
+	if sharedErr != nil {
+		t.Fatalf("starting the shared network: %v", sharedErr)
+	}
+	return sharedNet
+}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(runChild())
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var err error
-	shared, err = Start(ctx, Options{})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "TestMain: starting the shared network:", err)
-		cancel()
-		os.Exit(1)
-	}
-	fmt.Fprintf(os.Stderr, "TestMain: shared network ready after %v\n", shared.StartupDuration().Round(time.Millisecond))
 	code := m.Run()
-	if err := shared.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, "TestMain:", err)
-		code = 1
-	}
-	cancel()
-	os.Exit(code)
-}
-
-func TestRoundTripThroughExit(t *testing.T) {
-	c := shared.Client()
-	for i := range 3 {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := c.RoundTrip(ctx, shared.EchoAddr())
-		cancel()
-		if err != nil {
-			t.Fatalf("round trip %d: %v", i, err)
+	if sharedNet != nil {
+		if err := sharedNet.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "TestMain:", err)
+			code = 1
 		}
 	}
-	if err := shared.Err(); err != nil {
-		t.Fatalf("Err() = %v on a healthy network", err)
-	}
+	os.Exit(code)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,10 @@ type Options struct {
 	// between networks; "" means the user cache directory
 	// (perfgate/torlab-keys), "off" means new keys for every network.
 	KeyCache string
+
+	// InfoLogs makes every node also log at info level to info.log in
+	// its directory (for debugging a network; use with Keep).
+	InfoLogs bool
 
 	StartTimeout time.Duration // bound on Start (and AddClient); 0 means 90 s
 	StopTimeout  time.Duration // SIGTERM to SIGKILL on Close; 0 means 5 s
@@ -68,6 +73,7 @@ type Network struct {
 	echo        *echoServer
 	startup     time.Duration
 	first       time.Time // the first tor process started
+	validAfter  time.Time // of the first consensus the authorities are scheduled to make
 	stopOnClose func() bool
 
 	mu      sync.Mutex
@@ -76,6 +82,8 @@ type Network struct {
 
 	faults   chan error
 	firstErr atomic.Pointer[error]
+	faulted  chan struct{} // closed on the first fault
+	faultOne sync.Once
 	closing  atomic.Bool
 
 	closeOnce sync.Once
@@ -92,7 +100,7 @@ type Network struct {
 func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	begin := time.Now()
 	opts = opts.withDefaults()
-	n := &Network{opts: opts, faults: make(chan error, 16)}
+	n := &Network{opts: opts, faults: make(chan error, 16), faulted: make(chan struct{})}
 	if n.torPath, err = lookPath(opts.TorPath, "tor"); err != nil {
 		return nil, err
 	}
@@ -180,6 +188,7 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	n.cfg.emptyGeoIP = filepath.Join(n.dir, "geoip-empty")
 	n.cfg.bwFile = filepath.Join(n.dir, "bandwidths")
 	n.cfg.ownerPID = os.Getpid()
+	n.cfg.infoLogs = opts.InfoLogs
 	if err := os.WriteFile(n.cfg.emptyGeoIP, nil, 0o600); err != nil {
 		return nil, fmt.Errorf("torlab: %w", err)
 	}
@@ -191,7 +200,7 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	// firstVoteAfter from now.
 	first := time.Now()
 	n.first = first
-	n.cfg.voteOffset = votingStartOffset(first)
+	n.cfg.voteOffset, n.validAfter = votingStartOffset(first, firstVoteAfter)
 	for _, nd := range n.nodes {
 		if err := os.WriteFile(nd.TorrcPath, []byte(renderTorrc(nd, n.cfg)), 0o600); err != nil {
 			return nil, fmt.Errorf("torlab: %w", err)
@@ -201,15 +210,24 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 			return nil, nodeError(nd, fmt.Errorf("start: %w", err))
 		}
 	}
-	n.logf("started %d authorities, %d relays, %d exits in %s", 3, opts.Relays, opts.Exits, n.dir)
+	// The client starts now too: its start-up overlaps the authorities'
+	// first vote.
+	c, err := n.startClient(opts.ClientCommand, "client", true)
+	if err != nil {
+		return nil, err
+	}
+	n.logf("started %d authorities, %d relays, %d exits and the client in %s", 3, opts.Relays, opts.Exits, n.dir)
 
 	if err := n.waitConsensus(sctx, relays); err != nil {
 		return nil, err
 	}
 	n.logf("consensus lists every relay after %v", time.Since(first).Round(time.Millisecond))
-
-	c, err := n.addClient(sctx, opts.ClientCommand, "client")
-	if err != nil {
+	// Relays that asked before the consensus existed back off; SIGHUP
+	// makes them fetch it now, so that they know each other.
+	for _, r := range relays {
+		_ = r.proc.Signal(syscall.SIGHUP)
+	}
+	if err := n.clientReady(sctx, c); err != nil {
 		return nil, err
 	}
 	n.startup = time.Since(first)
@@ -222,51 +240,130 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 }
 
 // waitConsensus waits until an authority serves a consensus in which every
-// relay is Running and every exit has the Exit flag.
+// relay is Running and every exit has the Exit flag. Each authority is
+// polled on its own, so that a slow one does not delay the answer.
 func (n *Network) waitConsensus(ctx context.Context, relays []*Node) error {
-	missing := relays
-	var lastErr error
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if err := n.Err(); err != nil {
-			return err
-		}
-		for _, a := range n.cfg.authorities {
-			c, err := fetchConsensus(ctx, a.DirPort)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			names := missingRelays(c, relays)
-			if len(names) == 0 {
-				return nil
-			}
-			missing = missing[:0:0]
-			for _, r := range relays {
-				for _, m := range names {
-					if r.Name == m {
-						missing = append(missing, r)
-					}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type report struct {
+		missing []string // nil: complete
+		err     error
+	}
+	reports := make(chan report, 16)
+	go n.hurryVote(ctx, relays)
+	for _, a := range n.cfg.authorities {
+		go func() {
+			for ctx.Err() == nil {
+				c, err := fetchConsensus(ctx, a.DirPort)
+				r := report{err: err}
+				if err == nil {
+					r.missing = missingRelays(c, relays)
+				}
+				select {
+				case reports <- r:
+				case <-ctx.Done():
+					return
+				}
+				if err == nil && len(r.missing) == 0 {
+					return
+				}
+				select {
+				case <-time.After(100 * time.Millisecond):
+				case <-ctx.Done():
 				}
 			}
-		}
+		}()
+	}
+	var missing []string
+	var lastErr error
+	sawConsensus := false
+	for {
 		select {
+		case r := <-reports:
+			if r.err != nil {
+				lastErr = r.err
+				continue
+			}
+			if len(r.missing) == 0 {
+				return nil
+			}
+			sawConsensus = true
+			missing = r.missing
+		case <-n.faultSignal():
+			return n.Err()
 		case <-ctx.Done():
-			if len(missing) == len(relays) && lastErr != nil {
+			if !sawConsensus {
 				// No consensus at all: the authorities are the suspects.
-				errs := []error{fmt.Errorf("torlab: no consensus from the authorities after %v (last error: %v)", time.Since(n.first).Round(time.Second), lastErr)}
+				errs := []error{fmt.Errorf("torlab: no consensus from the authorities %v after the first tor process started (last error: %v)", time.Since(n.first).Round(time.Second), lastErr)}
 				for _, a := range n.cfg.authorities {
 					errs = append(errs, nodeError(a, errors.New("no consensus")))
 				}
 				return errors.Join(errs...)
 			}
-			errs := []error{fmt.Errorf("torlab: relays missing from the consensus: %s", nodeNames(missing))}
-			for _, r := range missing {
-				errs = append(errs, nodeError(r, errors.New("not Running in the consensus")))
+			errs := []error{fmt.Errorf("torlab: relays missing from the consensus: %s", strings.Join(missing, ", "))}
+			for _, nd := range relays {
+				if slices.Contains(missing, nd.Name) {
+					errs = append(errs, nodeError(nd, errors.New("not Running in the consensus")))
+				}
 			}
 			return errors.Join(errs...)
-		case <-tick.C:
+		}
+	}
+}
+
+// hurryVote moves the authorities' first vote earlier once every authority
+// holds every relay's descriptor (or later, if the scheduled vote went by
+// without them): SETCONF TestingV3AuthVotingStartOffset on all three makes
+// tor reschedule. The fixed schedule of the torrc must allow for a slow
+// machine; this lets a fast one vote as soon as it can.
+func (n *Network) hurryVote(ctx context.Context, relays []*Node) {
+	const lead = 1500 * time.Millisecond // from SETCONF to the vote
+	for ctx.Err() == nil {
+		complete := true
+		for _, a := range n.cfg.authorities {
+			names, err := fetchRouterNames(ctx, a.DirPort)
+			if err != nil {
+				complete = false
+				break
+			}
+			for _, r := range relays {
+				if !names[r.Name] {
+					complete = false
+					break
+				}
+			}
+			if !complete {
+				break
+			}
+		}
+		if complete {
+			offset, va := votingStartOffset(time.Now(), lead)
+			// Worth it if the planned vote is more than a second later, or
+			// has gone by (it may have missed a relay).
+			if va.Before(n.validAfter.Add(-time.Second)) || time.Now().After(n.validAfter.Add(-voteDelay*time.Second)) {
+				var wg sync.WaitGroup
+				for _, a := range n.cfg.authorities {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						conn, err := dialControlAddr(fmt.Sprintf("127.0.0.1:%d", a.ControlPort))
+						if err != nil {
+							return
+						}
+						defer conn.Close()
+						if _, err := conn.SendRequest("SETCONF TestingV3AuthVotingStartOffset=%d", offset); err != nil {
+							n.logf("%s: SETCONF TestingV3AuthVotingStartOffset: %v", a.Name, err)
+						}
+					}()
+				}
+				wg.Wait()
+				n.logf("all descriptors in after %v: first consensus moved to valid-after %s", time.Since(n.first).Round(time.Millisecond), va.Format("15:04:05"))
+			}
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }
@@ -286,12 +383,16 @@ func (n *Network) exited(nd *Node) {
 	}
 	err := error(nodeError(nd, errors.New(exitDescription(nd.state))))
 	n.firstErr.CompareAndSwap(nil, &err)
+	n.faultOne.Do(func() { close(n.faulted) })
 	n.logf("fault: %s (pid %d) %s", nd.Name, nd.PID, exitDescription(nd.state))
 	select {
 	case n.faults <- err:
 	default:
 	}
 }
+
+// faultSignal is closed on the network's first fault.
+func (n *Network) faultSignal() <-chan struct{} { return n.faulted }
 
 // Faults receives an error (a *NodeError naming the node, with its log tail)
 // for each process that dies while the network is in use. The channel is

@@ -40,10 +40,11 @@ type Node struct {
 	Fingerprint string // relay identity (hex), "" for clients
 	V3Ident     string // authorities only: the v3 identity of the authority certificate
 
-	argv   []string
-	exited chan struct{} // closed when the process has been reaped
-	state  *os.ProcessState
-	proc   *os.Process
+	argv       []string
+	earlyStart bool          // client started before the first consensus: reload it once there is one
+	exited     chan struct{} // closed when the process has been reaped
+	state      *os.ProcessState
+	proc       *os.Process
 }
 
 // Running reports whether the node's process is still alive.
@@ -201,10 +202,10 @@ func (s *spawner) start(n *Node, dir string, onExit func(*Node)) error {
 		_ = cmd.Wait()
 		logf.Close()
 		n.state = cmd.ProcessState
-		close(n.exited)
 		if onExit != nil {
-			onExit(n)
+			onExit(n) // before exited is closed: waiters then see the fault
 		}
+		close(n.exited)
 	}()
 	return nil
 }

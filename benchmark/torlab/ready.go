@@ -63,9 +63,44 @@ func parseConsensus(doc []byte) (map[string]consensusEntry, error) {
 
 // fetchConsensus fetches the current consensus from an authority's DirPort.
 func fetchConsensus(ctx context.Context, dirPort int) (map[string]consensusEntry, error) {
+	body, err := dirGet(ctx, dirPort, "/tor/status-vote/current/consensus")
+	if err != nil {
+		return nil, err
+	}
+	return parseConsensus(body)
+}
+
+// parseRouterNames returns the nicknames of the "router" lines of a list of
+// server descriptors (/tor/server/all).
+func parseRouterNames(doc []byte) map[string]bool {
+	out := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(doc))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "router "); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				out[f[0]] = true
+			}
+		}
+	}
+	return out
+}
+
+// fetchRouterNames returns the nicknames of the server descriptors an
+// authority holds.
+func fetchRouterNames(ctx context.Context, dirPort int) (map[string]bool, error) {
+	body, err := dirGet(ctx, dirPort, "/tor/server/all")
+	if err != nil {
+		return nil, err
+	}
+	return parseRouterNames(body), nil
+}
+
+// dirGet fetches path from the DirPort of an authority, uncompressed.
+func dirGet(ctx context.Context, dirPort int, path string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	url := fmt.Sprintf("http://127.0.0.1:%d/tor/status-vote/current/consensus", dirPort)
+	url := fmt.Sprintf("http://127.0.0.1:%d%s", dirPort, path)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
@@ -83,7 +118,7 @@ func fetchConsensus(ctx context.Context, dirPort int) (map[string]consensusEntry
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%s: %s", url, resp.Status)
 	}
-	return parseConsensus(body)
+	return body, nil
 }
 
 // localHTTP talks to the authorities directly, never through a proxy from

@@ -15,14 +15,18 @@ import (
 )
 
 // A controller is the suite's connection to the client's control port: it
-// builds and closes circuits and follows CIRC events. bine's Conn may not be
-// used by two goroutines' requests at once, so requests are serialised here;
-// events are read by one goroutine and handed to the builds waiting for them.
+// builds and closes circuits and follows CIRC events. bine (control.Conn)
+// authenticates and parses replies and events; after authentication one
+// goroutine of ours reads every reply, hands synchronous replies to the one
+// request in flight and CIRC events to the builds waiting for them. (bine's
+// own HandleEvents spins while a request waits for its reply, which showed
+// up as a quarter of the harness's CPU.)
 type controller struct {
-	conn   *control.Conn
-	raw    net.Conn
-	reqMu  sync.Mutex
-	events chan control.Event
+	conn    *control.Conn
+	tp      *textproto.Conn
+	raw     net.Conn
+	reqMu   sync.Mutex // one request in flight
+	replies chan *control.Response
 
 	mu      sync.Mutex
 	waiters map[string]chan circEvent
@@ -31,7 +35,6 @@ type controller struct {
 	done    chan struct{} // closed when the connection is lost or closed
 	errOnce sync.Once
 	err     error
-	cancel  context.CancelFunc
 }
 
 // circEvent is a CIRC event and the moment the harness read it.
@@ -48,35 +51,28 @@ func dialController(ctx context.Context, ep Endpoints) (*controller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("control port %s: %w", ep.ControlAddr, err)
 	}
-	conn := control.NewConn(textproto.NewConn(raw))
+	tp := textproto.NewConn(raw)
+	conn := control.NewConn(tp)
 	stop := context.AfterFunc(ctx, func() { raw.Close() })
 	defer stop()
 	if err := authenticate(conn, ep); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("control port %s: authenticating: %w", ep.ControlAddr, err)
 	}
-	hctx, cancel := context.WithCancel(context.Background())
 	c := &controller{
 		conn:    conn,
+		tp:      tp,
 		raw:     raw,
-		events:  make(chan control.Event, 4096),
+		replies: make(chan *control.Response, 1),
 		waiters: make(map[string]chan circEvent),
 		early:   make(map[string]circEvent),
 		done:    make(chan struct{}),
-		cancel:  cancel,
 	}
-	if err := conn.AddEventListener(c.events, control.EventCodeCircuit); err != nil {
-		cancel()
-		raw.Close()
+	go c.read()
+	if _, err := c.request("SETEVENTS CIRC"); err != nil {
+		c.Close()
 		return nil, fmt.Errorf("control port %s: SETEVENTS CIRC: %w", ep.ControlAddr, err)
 	}
-	go func() {
-		err := conn.HandleEvents(hctx)
-		if hctx.Err() == nil {
-			c.fail(fmt.Errorf("control connection to the client lost: %w", err))
-		}
-	}()
-	go c.dispatch()
 	return c, nil
 }
 
@@ -120,46 +116,78 @@ func (c *controller) Err() error {
 	}
 }
 
+// errClosed is the cause of a controller closed on purpose.
+var errClosed = errors.New("control connection closed")
+
 // Close ends the connection.
 func (c *controller) Close() error {
-	c.fail(errors.New("control connection closed"))
-	c.cancel()
+	c.fail(errClosed)
 	return c.raw.Close()
 }
 
-// dispatch hands CIRC events to the builds that wait for them. It never
-// blocks on a request, so bine's reader is never stuck behind it.
-func (c *controller) dispatch() {
+// read is the only reader of the connection after authentication.
+func (c *controller) read() {
 	for {
-		var ev control.Event
-		select {
-		case ev = <-c.events:
-		case <-c.done:
+		resp, err := c.conn.ReadResponse()
+		if err != nil {
+			c.fail(fmt.Errorf("control connection to the client lost: %w", err))
 			return
 		}
-		ce, ok := ev.(*control.CircuitEvent)
-		if !ok {
+		if !resp.IsAsync() {
+			select {
+			case c.replies <- resp:
+			case <-c.done:
+				return
+			}
 			continue
 		}
-		e := circEvent{ce, time.Now()}
-		c.mu.Lock()
-		if ch, ok := c.waiters[ce.CircuitID]; ok {
-			select {
-			case ch <- e:
-			default:
-			}
-		} else if terminal(ce.Status) {
-			if len(c.early) > 1024 {
-				for id, old := range c.early {
-					if time.Since(old.at) > time.Minute {
-						delete(c.early, id)
-					}
-				}
-			}
-			c.early[ce.CircuitID] = e
+		if ce := circuitEventOf(resp); ce != nil {
+			c.deliver(circEvent{ce, time.Now()})
 		}
-		c.mu.Unlock()
 	}
+}
+
+// circuitEventOf returns the CIRC event in an asynchronous reply, nil for
+// other events. (The layout rules are bine's relayAsyncEvents'.)
+func circuitEventOf(resp *control.Response) *control.CircuitEvent {
+	var code, data string
+	switch {
+	case len(resp.Data) == 1:
+		code, data, _ = strings.Cut(resp.Data[0], " ")
+	case len(resp.Data) > 1:
+		code = resp.Data[0]
+	default:
+		code, data, _ = strings.Cut(resp.Reply, " ")
+	}
+	if code != string(control.EventCodeCircuit) || data == "" {
+		return nil
+	}
+	return control.ParseCircuitEvent(data)
+}
+
+// deliver hands a CIRC event to the build waiting for it, or keeps a
+// terminal one for a build that has not registered yet.
+func (c *controller) deliver(e circEvent) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.waiters[e.CircuitID]; ok {
+		select {
+		case ch <- e:
+		default:
+		}
+		return
+	}
+	if !terminal(e.Status) {
+		return
+	}
+	if len(c.early) > 1024 {
+		for id, old := range c.early {
+			if time.Since(old.at) > time.Minute {
+				delete(c.early, id)
+			}
+		}
+	}
+	c.early[e.CircuitID] = e
 }
 
 // terminal reports whether a circuit status ends a build.
@@ -167,14 +195,27 @@ func terminal(status string) bool {
 	return status == "BUILT" || status == "FAILED" || status == "CLOSED"
 }
 
-// request sends one command; requests are serialised.
+// request sends one command and returns its reply; an error reply is
+// returned as the error (a *textproto.Error) with the reply.
 func (c *controller) request(format string, args ...any) (*control.Response, error) {
 	c.reqMu.Lock()
 	defer c.reqMu.Unlock()
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
-	return c.conn.SendRequest(format, args...)
+	if err := c.tp.PrintfLine(format, args...); err != nil {
+		c.fail(fmt.Errorf("control connection to the client lost: %w", err))
+		return nil, c.err
+	}
+	select {
+	case resp := <-c.replies:
+		if !resp.IsOk() {
+			return resp, resp.Err
+		}
+		return resp, nil
+	case <-c.done:
+		return nil, c.err
+	}
 }
 
 // A buildError is a circuit build that did not reach BUILT; Reason is the
@@ -199,6 +240,13 @@ func (e *buildError) Unwrap() error { return e.Err }
 // returns a *buildError whose Reason is tor's REASON (or TIMEOUT, or the
 // control error). The circuit is not closed.
 func (c *controller) buildCircuit(ctx context.Context, timeout time.Duration) (string, time.Duration, error) {
+	return c.buildCircuitPurpose(ctx, timeout, "")
+}
+
+// buildCircuitPurpose is buildCircuit with a purpose set while the circuit
+// is being built: "controller" keeps the client from attaching streams to
+// it, so that closing it does not cut the streams of a concurrent load.
+func (c *controller) buildCircuitPurpose(ctx context.Context, timeout time.Duration, purpose string) (string, time.Duration, error) {
 	start := time.Now()
 	resp, err := c.request("EXTENDCIRCUIT 0")
 	if err != nil {
@@ -212,6 +260,15 @@ func (c *controller) buildCircuit(ctx context.Context, timeout time.Duration) (s
 		return "", 0, &buildError{Reason: "EXTENDCIRCUIT bad reply", Err: fmt.Errorf("reply %q", resp.Reply)}
 	}
 	id := f[1]
+	if purpose != "" {
+		// Before the circuit is built, so no stream can be attached to it.
+		if _, err := c.request("SETCIRCUITPURPOSE %s purpose=%s", id, purpose); err != nil {
+			if cerr := c.Err(); cerr != nil {
+				return id, 0, cerr
+			}
+			return id, 0, &buildError{Reason: "SETCIRCUITPURPOSE refused", Err: err}
+		}
+	}
 	ch := make(chan circEvent, 16)
 	c.mu.Lock()
 	e, seen := c.early[id]
@@ -266,17 +323,17 @@ func (c *controller) closeCircuit(id string) error {
 	return err
 }
 
-// getInfo returns one GETINFO value.
+// getInfo returns one GETINFO value (a multi-line value without its
+// leading line break).
 func (c *controller) getInfo(key string) (string, error) {
-	c.reqMu.Lock()
-	defer c.reqMu.Unlock()
-	kvs, err := c.conn.GetInfo(key)
+	resp, err := c.request("GETINFO %s", key)
 	if err != nil {
 		return "", err
 	}
-	for _, kv := range kvs {
-		if kv.Key == key {
-			return kv.Val, nil
+	for _, line := range resp.Data {
+		k, v, _ := strings.Cut(line, "=")
+		if k == key {
+			return strings.TrimLeft(v, "\r\n"), nil
 		}
 	}
 	return "", fmt.Errorf("GETINFO %s: no value", key)

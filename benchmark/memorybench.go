@@ -153,7 +153,7 @@ func (s *Suite) steadyLoad(ctx context.Context, ctl *controller) *background {
 		t := time.NewTicker(500 * time.Millisecond)
 		defer t.Stop()
 		for ctx.Err() == nil {
-			id, _, err := ctl.buildCircuit(ctx, s.cfg.CircuitTimeout)
+			id, _, err := ctl.buildCircuitPurpose(ctx, s.cfg.CircuitTimeout, "controller")
 			if id != "" && ctl.Err() == nil {
 				ctl.closeCircuit(id)
 			}
@@ -212,7 +212,7 @@ func (s *Suite) BenchmarkMemoryLeaks(ctx context.Context) error {
 		}
 		r.Latencies = append(r.Latencies, batch.Latencies...)
 		for i := 0; i < s.cfg.LeakCircuits && bctx.Err() == nil; i++ {
-			id, _, err := ctl.buildCircuit(bctx, s.cfg.CircuitTimeout)
+			id, _, err := ctl.buildCircuitPurpose(bctx, s.cfg.CircuitTimeout, "controller")
 			if id != "" && ctl.Err() == nil {
 				ctl.closeCircuit(id)
 			}

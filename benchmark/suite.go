@@ -161,8 +161,8 @@ func (s *Suite) Run(ctx context.Context, cat Categories) error {
 			continue
 		}
 		err := b.run(ctx)
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
+		if cause := s.fatal(ctx); cause != nil {
+			return cause
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -208,7 +208,7 @@ func (s *Suite) watch(parent context.Context) (context.Context, func()) {
 				}
 				s.faults = nil
 			case <-ctlDone:
-				if err := ctl.Err(); err != nil && !strings.Contains(err.Error(), "control connection closed") {
+				if err := ctl.Err(); err != nil && !errors.Is(err, errClosed) {
 					cancel(&faultError{err})
 					return
 				}
@@ -221,6 +221,27 @@ func (s *Suite) watch(parent context.Context) (context.Context, func()) {
 		}
 	}()
 	return ctx, func() { close(done); cancel(nil) }
+}
+
+// fatal returns the cause that must end the suite: ctx ended, the control
+// connection was lost or the client process exited. The watch goroutine
+// finds these too, but a benchmark can return before it has.
+func (s *Suite) fatal(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	s.mu.Lock()
+	ctl := s.ctl
+	s.mu.Unlock()
+	if ctl != nil {
+		if err := ctl.Err(); err != nil && !errors.Is(err, errClosed) {
+			return &faultError{err}
+		}
+	}
+	if s.ep.PID > 0 && !processAlive(s.ep.PID) {
+		return &faultError{fmt.Errorf("client process %d exited", s.ep.PID)}
+	}
+	return nil
 }
 
 // processAlive reports whether pid runs and is not a zombie.

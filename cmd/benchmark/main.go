@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -49,6 +50,7 @@ type options struct {
 	runs                          int
 	quick                         bool
 	client                        string
+	cpuProfile                    string
 }
 
 func parse(args []string, stderr io.Writer) (*options, error) {
@@ -66,6 +68,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.runs, "runs", 1, "number of runs, each on a fresh private network")
 	fs.BoolVar(&o.quick, "quick", false, "smaller sample sizes (one run in about 30 s)")
 	fs.StringVar(&o.client, "client", "", "command template of the client under test (default: the system's tor)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the harness's CPU profile to `FILE`")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -103,6 +106,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if o.version {
 		fmt.Fprintf(stdout, "benchmark %s (perfgate)\n", version)
 		return 0
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "benchmark: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "benchmark: %v\n", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
 	}
 	level, err := logLevel(o.logLevel)
 	if err != nil {

@@ -1,0 +1,310 @@
+package benchmark
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/perfgate/perfgate/benchmark/torlab"
+	"github.com/perfgate/perfgate/check"
+)
+
+// shared is the private network the tests share; sharedEP its client's
+// endpoints. TestMain starts it when tor is installed.
+var (
+	shared   *torlab.Network
+	sharedEP Endpoints
+)
+
+func TestMain(m *testing.M) {
+	if _, err := exec.LookPath("tor"); err != nil {
+		fmt.Fprintln(os.Stderr, "TestMain: tor is not installed: the tests that need a network are skipped (make deps installs it)")
+		os.Exit(m.Run())
+	}
+	// The network lives as long as ctx: until the tests are done.
+	ctx, cancel := context.WithCancel(context.Background())
+	var err error
+	shared, err = torlab.Start(ctx, torlab.Options{StartTimeout: 3 * time.Minute})
+	if err != nil {
+		cancel()
+		fmt.Fprintln(os.Stderr, "TestMain: starting the shared network:", err)
+		os.Exit(1)
+	}
+	sharedEP = endpointsOf(shared)
+	code := m.Run()
+	if err := shared.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "TestMain:", err)
+		code = 1
+	}
+	cancel()
+	os.Exit(code)
+}
+
+func endpointsOf(n *torlab.Network) Endpoints {
+	c := n.Client()
+	return Endpoints{SOCKSAddr: c.SOCKSAddr, ControlAddr: c.ControlAddr, CookiePath: c.CookiePath,
+		PID: c.PID(), EchoAddr: n.EchoAddr()}
+}
+
+// testConfig is QuickConfig made smaller still.
+func testConfig() Config {
+	c := QuickConfig()
+	c.Circuits = 20
+	c.PoolRequests = 20
+	c.MemoryWindow = time.Second
+	c.LeakCycles = 3
+	c.LeakStreams = 30
+	c.LeakCircuits = 3
+	c.StreamMaxLevel = 400
+	return c
+}
+
+// needNetwork skips a test when there is no tor.
+func needNetwork(t *testing.T) {
+	t.Helper()
+	if shared == nil {
+		t.Skip("tor is not installed")
+	}
+	if err := shared.Err(); err != nil {
+		t.Fatalf("the shared network is broken: %v", err)
+	}
+}
+
+// runOne runs one benchmark on the shared network and returns its result.
+func runOne(t *testing.T, cfg Config, bench func(*Suite) func(context.Context) error) Result {
+	t.Helper()
+	needNetwork(t)
+	s := NewSuite(nil, WithEndpoints(sharedEP), WithConfig(cfg))
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := bench(s)(ctx); err != nil {
+		t.Fatalf("benchmark failed: %v", err)
+	}
+	rs := s.Results()
+	if len(rs) != 1 {
+		t.Fatalf("%d results, want 1", len(rs))
+	}
+	r := rs[0]
+	t.Logf("%s: ops %d, p50 %v, p95 %v, max %v, RSS %s, failures %d %v, metrics %v",
+		r.Name, r.TotalOperations, r.P50Latency, r.P95Latency, r.MaxLatency, FormatBytes(r.MemoryInUse), r.Failures, r.FailureReasons, r.AdditionalMetrics)
+	return r
+}
+
+// plausibleLatency checks 0 < p95 < the circuit target (5 s).
+func plausibleLatency(t *testing.T, r Result) {
+	t.Helper()
+	if r.P95Latency <= 0 || r.P95Latency >= 5*time.Second {
+		t.Errorf("p95 %v, want within (0, 5s)", r.P95Latency)
+	}
+	if r.P50Latency > r.P95Latency || r.P95Latency > r.MaxLatency {
+		t.Errorf("percentiles out of order: p50 %v p95 %v max %v", r.P50Latency, r.P95Latency, r.MaxLatency)
+	}
+}
+
+// plausibleRSS checks the client's RSS is within 1 MB–1 GB.
+func plausibleRSS(t *testing.T, rss uint64) {
+	t.Helper()
+	if rss < 1<<20 || rss > 1<<30 {
+		t.Errorf("client RSS %s, want within 1 MB–1 GB", FormatBytes(rss))
+	}
+}
+
+func TestCircuitBuildOnTor(t *testing.T) {
+	tests := []struct {
+		name  string
+		bench func(*Suite) func(context.Context) error
+		key   string
+	}{
+		{"sequential", func(s *Suite) func(context.Context) error { return s.BenchmarkCircuitBuild }, check.BenchCircuitBuild},
+		{"concurrent", func(s *Suite) func(context.Context) error { return s.BenchmarkCircuitBuildConcurrent }, check.BenchCircuitBuildConcurrent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig()
+			r := runOne(t, cfg, tt.bench)
+			if r.Key != tt.key || !r.Success || r.Error != nil {
+				t.Errorf("key %q success %v error %v", r.Key, r.Success, r.Error)
+			}
+			if len(r.Latencies) != cfg.Circuits || r.Failures != 0 {
+				t.Errorf("%d built, %d failed (%v); want every one of %d built", len(r.Latencies), r.Failures, r.FailureReasons, cfg.Circuits)
+			}
+			plausibleLatency(t, r)
+			plausibleRSS(t, r.MemoryInUse)
+		})
+	}
+}
+
+func TestCircuitBuildWithPoolOnTor(t *testing.T) {
+	cfg := testConfig()
+	r := runOne(t, cfg, func(s *Suite) func(context.Context) error { return s.BenchmarkCircuitBuildWithPool })
+	if !r.Success || len(r.Latencies) != cfg.PoolRequests {
+		t.Errorf("success %v, %d of %d streams (%v)", r.Success, len(r.Latencies), cfg.PoolRequests, r.FailureReasons)
+	}
+	plausibleLatency(t, r)
+}
+
+func TestMemoryUsageOnTor(t *testing.T) {
+	r := runOne(t, testConfig(), func(s *Suite) func(context.Context) error { return s.BenchmarkMemoryUsage })
+	if len(r.Memory) < 2 {
+		t.Fatalf("%d memory samples", len(r.Memory))
+	}
+	for _, m := range r.Memory {
+		plausibleRSS(t, m.RSS)
+	}
+	plausibleRSS(t, r.MemoryInUse)
+	if r.Failures != 0 || r.TotalOperations == 0 {
+		t.Errorf("load: %d operations, %d failures %v", r.TotalOperations, r.Failures, r.FailureReasons)
+	}
+}
+
+func TestMemoryLeaksOnTor(t *testing.T) {
+	cfg := testConfig()
+	r := runOne(t, cfg, func(s *Suite) func(context.Context) error { return s.BenchmarkMemoryLeaks })
+	if len(r.Memory) != cfg.LeakCycles {
+		t.Fatalf("%d samples, want one per cycle (%d)", len(r.Memory), cfg.LeakCycles)
+	}
+	for i, m := range r.Memory {
+		plausibleRSS(t, m.RSS)
+		if m.Cycle != i+1 {
+			t.Errorf("sample %d has cycle %d", i, m.Cycle)
+		}
+	}
+	if r.Failures != 0 {
+		t.Errorf("%d failures: %v", r.Failures, r.FailureReasons)
+	}
+	if _, ok := r.AdditionalMetrics["growth_per_cycle_bytes"]; !ok {
+		t.Error("no growth_per_cycle_bytes")
+	}
+}
+
+func TestConcurrentStreamsOnTor(t *testing.T) {
+	cfg := testConfig()
+	r := runOne(t, cfg, func(s *Suite) func(context.Context) error { return s.BenchmarkConcurrentStreams })
+	if !r.Success || len(r.Latencies) != cfg.ConcurrentStreams || r.Failures != 0 {
+		t.Errorf("success %v, %d of %d streams, failures %v", r.Success, len(r.Latencies), cfg.ConcurrentStreams, r.FailureReasons)
+	}
+	if r.TotalOperations != int64(cfg.ConcurrentStreams*cfg.StreamExchanges) {
+		t.Errorf("%d exchanges, want %d", r.TotalOperations, cfg.ConcurrentStreams*cfg.StreamExchanges)
+	}
+	plausibleLatency(t, r)
+}
+
+func TestStreamScalingOnTor(t *testing.T) {
+	cfg := testConfig()
+	r := runOne(t, cfg, func(s *Suite) func(context.Context) error { return s.BenchmarkStreamScaling })
+	capacity, _ := r.AdditionalMetrics["stream_capacity"].(int)
+	if capacity < 100 {
+		t.Errorf("stream capacity %d, want at least 100", capacity)
+	}
+	if len(r.Levels) < len(cfg.StreamLevels) {
+		t.Fatalf("%d levels recorded, want at least the first %d", len(r.Levels), len(cfg.StreamLevels))
+	}
+	for i, lv := range cfg.StreamLevels {
+		if r.Levels[i].Streams != lv {
+			t.Errorf("level %d is %d streams, want %d", i, r.Levels[i].Streams, lv)
+		}
+	}
+	for _, lv := range r.Levels {
+		if lv.OK+lv.Failed != lv.Streams {
+			t.Errorf("level %d: %d ok + %d failed", lv.Streams, lv.OK, lv.Failed)
+		}
+	}
+}
+
+func TestStreamMultiplexingOnTor(t *testing.T) {
+	cfg := testConfig()
+	r := runOne(t, cfg, func(s *Suite) func(context.Context) error { return s.BenchmarkStreamMultiplexing })
+	if !r.Success || len(r.Latencies) != cfg.MuxCircuits*cfg.MuxStreams {
+		t.Errorf("success %v, %d streams, failures %v", r.Success, len(r.Latencies), r.FailureReasons)
+	}
+	if used := r.AdditionalMetrics["circuits_used"]; used != cfg.MuxCircuits {
+		t.Errorf("%v circuits carried the streams, want %d (one per SOCKS username)", used, cfg.MuxCircuits)
+	}
+}
+
+func TestTimeoutStopsPromptly(t *testing.T) {
+	needNetwork(t)
+	cfg := testConfig()
+	cfg.Circuits = 100000
+	s := NewSuite(nil, WithEndpoints(sharedEP), WithConfig(cfg))
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	start := time.Now()
+	err := s.RunAll(ctx)
+	took := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("RunAll = %v, want the deadline", err)
+	}
+	if took > 6*time.Second {
+		t.Errorf("RunAll returned %v after a 1 s deadline, want within 5 s of it", took)
+	}
+	rs := s.Results()
+	if len(rs) != 1 || rs[0].Success || rs[0].Error == nil {
+		t.Fatalf("results %+v, want one failed circuit build with its error", rs)
+	}
+	if len(rs[0].Latencies) == 0 {
+		t.Error("the builds before the deadline were not kept")
+	}
+}
+
+func TestRunTimeoutDuringNetworkStart(t *testing.T) {
+	needNetwork(t)
+	start := time.Now()
+	res, err := Run(context.Background(), RunOptions{Runs: 2, Config: testConfig(), Timeout: 2 * time.Second})
+	if !errors.Is(err, ErrRun) || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("Run = %v, want ErrRun with the timeout", err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("Run took %v with a 2 s timeout", took)
+	}
+	if res == nil || len(res.Runs) != 1 || res.Runs[0].Error == "" {
+		t.Fatalf("results %+v, want the failed first run recorded and no second run", res)
+	}
+}
+
+func TestKilledClientStopsRun(t *testing.T) {
+	needNetwork(t)
+	var killedAt time.Time
+	var pid int
+	start := func(ctx context.Context, o torlab.Options) (*torlab.Network, error) {
+		n, err := torlab.Start(ctx, o)
+		if err == nil {
+			pid = n.Client().PID()
+			go func() {
+				time.Sleep(1500 * time.Millisecond)
+				killedAt = time.Now()
+				syscall.Kill(pid, syscall.SIGKILL) // the client this test started
+			}()
+		}
+		return n, err
+	}
+	cfg := testConfig()
+	cfg.Circuits = 100000
+	res, err := Run(context.Background(), RunOptions{Runs: 3, Config: cfg, Timeout: 3 * time.Minute, Start: start})
+	stopped := time.Since(killedAt)
+	if !errors.Is(err, ErrRun) {
+		t.Fatalf("Run = %v, want ErrRun", err)
+	}
+	t.Logf("Run stopped %v after the kill: %v", stopped, err)
+	if stopped > 15*time.Second {
+		t.Errorf("Run stopped %v after the client was killed, want within 5 s (plus teardown)", stopped)
+	}
+	if len(res.Runs) != 1 || res.Runs[0].Error == "" {
+		t.Fatalf("runs %+v, want one run with its error", res.Runs)
+	}
+	bs := res.Runs[0].Benchmarks
+	if len(bs) == 0 || bs[len(bs)-1].Success || bs[len(bs)-1].Error == "" {
+		t.Errorf("benchmarks %+v, want the interrupted one recorded with its error", bs)
+	}
+	if processAlive(pid) {
+		t.Errorf("client %d still alive", pid)
+	}
+}

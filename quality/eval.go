@@ -125,6 +125,11 @@ type EvalOptions struct {
 	Synthetic []float64
 	// Seed seeds the sampling of pairs.
 	Seed uint64
+	// Adaptive, when set, adds stored-mode lines with adaptive repetition:
+	// the current side starts with Adaptive.MinRuns runs and takes more
+	// (Decide) while an interval straddles its threshold, up to
+	// Adaptive.MaxRuns runs and Adaptive.Time; the baseline side has k runs.
+	Adaptive *Budget
 }
 
 // A Cell is one line of the evaluation: a condition compared many times.
@@ -141,11 +146,20 @@ type Cell struct {
 	// Comparisons counts the replayed comparisons; Possible the distinct
 	// ones the pools allow (more are sampled down to MaxPairs).
 	Comparisons, Possible int
-	// Alarms counts comparisons whose verdict was a regression; Regressed
-	// those per metric; Errors comparisons that failed.
-	Alarms    int
-	Regressed map[string]int
-	Errors    int
+	// Alarms counts comparisons whose verdict failed the check (a
+	// regression, or an error such as a benchmark that failed: both fail
+	// the check); VerdictErrors those that were errors; Regressed the
+	// regressions per metric; Errors comparisons Compare refused.
+	Alarms        int
+	VerdictErrors int
+	Regressed     map[string]int
+	Errors        int
+	// Adaptive is set on lines with adaptive repetition: MeanRuns is the
+	// mean number of current-side runs taken, Exhausted the comparisons
+	// that stopped on the budget with an interval still straddling.
+	Adaptive  bool
+	MeanRuns  float64
+	Exhausted int
 	// VerdictS is the mean wall time of the runs a verdict needed: the
 	// current side's runs in stored mode (the baseline is stored), both
 	// sides' runs and the network's start in A/B mode.
@@ -231,6 +245,19 @@ func Evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
 					c.Effect = effect(aa, aa.Runs, p.Runs, cfg)
 					cells = append(cells, c)
 				}
+				if b := o.Adaptive; b != nil && len(aa.Runs) >= k+b.MaxRuns {
+					pairs, possible := adaptivePairs(aa.Runs, nil, k, b.MaxRuns, o.MaxPairs, rng)
+					cells = append(cells, replayAdaptive(aa, "A/A", nil, 0, k, th, pairs, possible, cfg, *b))
+					for _, p := range pools {
+						if p.Mode != ModeStored || p.AA() || len(p.Runs) < b.MaxRuns {
+							continue
+						}
+						pairs, possible := adaptivePairs(aa.Runs, p.Runs, k, b.MaxRuns, o.MaxPairs, rng)
+						c := replayAdaptive(aa, p.Injection, p.Kinds, p.Size, k, th, pairs, possible, cfg, *b)
+						c.Effect = effect(aa, aa.Runs, p.Runs, cfg)
+						cells = append(cells, c)
+					}
+				}
 			}
 			// A/B mode.
 			for _, p := range pools {
@@ -304,17 +331,103 @@ func replay(p *Pool, cond, mode string, kinds []string, size float64, k int, th 
 		}
 		c.Comparisons++
 		cost += pr.costS
-		if rep.Regressed() {
-			c.Alarms++
-		}
-		for _, m := range rep.Metrics {
-			if m.Gated && m.Status == check.StatusRegressed {
-				c.Regressed[m.Key]++
-			}
-		}
+		c.count(rep)
 	}
 	if c.Comparisons > 0 {
 		c.VerdictS = cost / float64(c.Comparisons)
+	}
+	return c
+}
+
+// count adds a report's verdict to the cell.
+func (c *Cell) count(rep *check.Report) {
+	if rep.Verdict != check.VerdictPass {
+		c.Alarms++
+	}
+	if rep.Verdict == check.VerdictError {
+		c.VerdictErrors++
+	}
+	for _, m := range rep.Metrics {
+		if m.Gated && m.Status == check.StatusRegressed {
+			c.Regressed[m.Key]++
+		}
+	}
+}
+
+// Estimates turns a report's gated metrics into the estimates the
+// adaptive stopping rule reads: the confidence interval of each change,
+// oriented so that positive is worse, and its allowed regression.
+func Estimates(rep *check.Report) []Estimate {
+	var out []Estimate
+	for _, m := range rep.Metrics {
+		if !m.Gated || m.Change == nil {
+			continue
+		}
+		e := Estimate{Key: m.Key, Lo: m.Change.Lo, Hi: m.Change.Hi, Threshold: m.AllowedPct / 100}
+		if m.Better == check.HigherIsBetter {
+			e.Lo, e.Hi = -m.Change.Hi, -m.Change.Lo
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// replayAdaptive replays pairs whose current side holds b.MaxRuns runs,
+// taking them as the adaptive rule asks.
+func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, th float64, pairs []pair, possible int, cfg check.Config, b Budget) Cell {
+	c := Cell{Mode: ModeStored, Condition: cond, Kinds: kinds, Size: size, K: k, Threshold: th,
+		Possible: possible, Regressed: map[string]int{}, Adaptive: true}
+	var cost, runs float64
+	for _, pr := range pairs {
+		base := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Source: "perfgate",
+			Environment: p.env, Settings: p.settings, Runs: pr.base}
+		var (
+			rep     *check.Report
+			err     error
+			est     []Estimate
+			prog    Progress
+			slowest time.Duration
+		)
+		for {
+			prog.RunCost = slowest
+			d := Decide(b, prog, est)
+			if !d.More || prog.Runs+d.Add > len(pr.cur) {
+				for _, o := range d.Outcomes {
+					if o == Straddles {
+						c.Exhausted++
+						break
+					}
+				}
+				break
+			}
+			for _, r := range pr.cur[prog.Runs : prog.Runs+d.Add] {
+				w := time.Duration(r.WallS * float64(time.Second))
+				prog.Elapsed += w
+				slowest = max(slowest, w)
+			}
+			prog.Runs += d.Add
+			cu := *base
+			cu.Runs = pr.cur[:prog.Runs]
+			if rep, err = check.Compare(base, &cu, cfg); err != nil {
+				break
+			}
+			est = Estimates(rep)
+		}
+		if err != nil || rep == nil {
+			c.Errors++
+			if c.FirstError == "" && err != nil {
+				c.FirstError = err.Error()
+			}
+			continue
+		}
+		c.Comparisons++
+		cost += prog.Elapsed.Seconds()
+		runs += float64(prog.Runs)
+		c.count(rep)
+	}
+	if c.Comparisons > 0 {
+		c.VerdictS = cost / float64(c.Comparisons)
+		c.MeanRuns = runs / float64(c.Comparisons)
 	}
 	return c
 }
@@ -389,6 +502,33 @@ func storedPairs(aa, inj []check.Run, k, max int, rng *rand.Rand) ([]pair, int) 
 		} else {
 			out = append(out, mk(bi, rng.Perm(len(inj))[:k], inj))
 		}
+	}
+	return out, int(math.Min(possible, math.MaxInt32))
+}
+
+// adaptivePairs samples max pairs of k baseline runs from aa and m
+// current runs, in random order, from inj (or, inj nil, from the rest of aa).
+func adaptivePairs(aa, inj []check.Run, k, m, max int, rng *rand.Rand) ([]pair, int) {
+	possible := binom(len(aa), k) * binom(len(aa)-k, m)
+	if inj != nil {
+		possible = binom(len(aa), k) * binom(len(inj), m)
+	}
+	var out []pair
+	for len(out) < max {
+		perm := rng.Perm(len(aa))
+		p := pair{}
+		for _, i := range perm[:k] {
+			p.base = append(p.base, aa[i])
+		}
+		idx := perm[k : k+m]
+		from := aa
+		if inj != nil {
+			idx, from = rng.Perm(len(inj))[:m], inj
+		}
+		for _, i := range idx {
+			p.cur = append(p.cur, from[i])
+		}
+		out = append(out, p)
 	}
 	return out, int(math.Min(possible, math.MaxInt32))
 }
@@ -554,7 +694,18 @@ func WriteTable(w io.Writer, cells []Cell) error {
 		if c.Errors > 0 {
 			comps += fmt.Sprintf(" (%d errors: %s)", c.Errors, truncate(c.FirstError, 60))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |", mode, cond, c.K, th, comps, pct(c.Rate()))
+		k := strconv.Itoa(c.K)
+		if c.Adaptive {
+			k = fmt.Sprintf("%d vs adaptive (mean %.1f)", c.K, c.MeanRuns)
+			if c.Exhausted > 0 {
+				k += fmt.Sprintf(", budget out %d×", c.Exhausted)
+			}
+		}
+		rate := pct(c.Rate())
+		if c.VerdictErrors > 0 {
+			rate += fmt.Sprintf(" (%d errors)", c.VerdictErrors)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |", mode, cond, k, th, comps, rate)
 		for _, key := range GatedMetrics {
 			cell := pct(c.MetricRate(key))
 			if e, ok := c.Effect[key]; ok && targets(c.Kinds, key) {
@@ -567,7 +718,7 @@ func WriteTable(w io.Writer, cells []Cell) error {
 		}
 		fmt.Fprintf(&b, " %s |\n", (time.Duration(c.VerdictS * float64(time.Second))).Round(100*time.Millisecond))
 	}
-	b.WriteString("\nA/A rows: the fraction of comparisons of the client against itself (disjoint runs per side) that the gate called a regression. " +
+	b.WriteString("\nA/A rows: the fraction of comparisons of the client against itself (disjoint runs per side) that failed the check (a regression, or an error verdict). " +
 		"Injected rows: the fraction caught, and in parentheses the regression the injection really made (all injected runs against all A/A runs); " +
 		"a metric the injection does not target is in brackets (a regression called there is a false alarm). " +
 		"Time per verdict: the wall time of the runs a verdict needs (stored baseline: the current side's runs, each on a fresh network; A/B: the network's start and both sides' runs).\n")

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/perfgate/perfgate/check"
 )
@@ -257,5 +258,51 @@ func TestABPairs(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestEvaluateAdaptive replays adaptive repetition on the fixture: every
+// comparison stops within its budget, A/A raises no alarm, and a +50 %
+// injection is caught.
+func TestEvaluateAdaptive(t *testing.T) {
+	r := loadNoise(t)
+	all := []string{KindCircuit, KindMemory, KindStreams}
+	inj := *r
+	inj.Runs = synthetic(r.Runs, all, 0.5)
+	inj.Settings.Extra = map[string]string{ExtraMode: ModeStored, ExtraInjection: "all+50%", ExtraKinds: strings.Join(all, ","), ExtraSize: "0.5"}
+	pools := Pools(map[string]*check.Results{"aa.json": r, "inj.json": &inj})
+	cfg := check.DefaultConfig()
+	cfg.Resamples = 300
+	budget := Budget{MinRuns: 1, MaxRuns: 4, Step: 1, Time: 130 * time.Second}
+	cells, err := Evaluate(pools, EvalOptions{RunsPerSide: []int{3}, MaxPairs: 25, Config: &cfg, Adaptive: &budget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range cells {
+		if !c.Adaptive {
+			continue
+		}
+		n++
+		if c.Errors > 0 || c.Comparisons != 25 {
+			t.Errorf("%s: %d comparisons, %d errors (%s)", c.Condition, c.Comparisons, c.Errors, c.FirstError)
+		}
+		if c.MeanRuns < 1 || c.MeanRuns > 3 { // 40 s a run: the 130 s budget holds 3
+			t.Errorf("%s: mean runs %v outside the budget", c.Condition, c.MeanRuns)
+		}
+		if c.VerdictS > budget.Time.Seconds() {
+			t.Errorf("%s: %v s per verdict, budget %v", c.Condition, c.VerdictS, budget.Time)
+		}
+		want := 0.0
+		if !c.AA() {
+			want = 1
+		}
+		if c.Rate() != want {
+			t.Errorf("%s: alarm rate %v, want %v", c.Condition, c.Rate(), want)
+		}
+		t.Logf("%s: mean runs %.2f, %.0f s per verdict, %d stopped on the budget", c.Condition, c.MeanRuns, c.VerdictS, c.Exhausted)
+	}
+	if n != 2 {
+		t.Errorf("%d adaptive lines, want 2", n)
 	}
 }

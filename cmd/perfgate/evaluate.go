@@ -34,7 +34,7 @@ and replayed with other settings.
   perfgate evaluate collect --out FILE [--runs N] [--mode stored|ab]
                             [--inject circuit,memory,streams --size 0.2 --calibrate AA.json]
   perfgate evaluate replay [--runs-per-side 1,2,3] [--thresholds 0,10,15,20]
-                           [--synthetic 0.1,0.2,0.5] FILE...
+                           [--synthetic 0.1,0.2,0.5] [--adaptive 2:5:4m] FILE...
   perfgate evaluate all --dir DIR [--aa 10] [--injected 6] [--size 0.2] [--ab-runs 4]
       collects what DIR lacks (A/A runs, injected runs, A/B sessions), then replays
       everything in DIR and prints the table.
@@ -169,6 +169,7 @@ type replayFlags struct {
 	k, thresholds, synthetic string
 	pairs, resamples         int
 	markdown                 string
+	adaptive                 string
 }
 
 func (r *replayFlags) register(fs *flag.FlagSet) {
@@ -178,6 +179,7 @@ func (r *replayFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&r.pairs, "pairs", 200, "at most this many comparisons per line (more possible pairs are sampled, seeded)")
 	fs.IntVar(&r.resamples, "resamples", 0, "bootstrap resamples per comparison (0: the config's)")
 	fs.StringVar(&r.markdown, "markdown", "", "also write the table to `FILE`")
+	fs.StringVar(&r.adaptive, "adaptive", "", "also replay adaptive repetition in stored mode: `MIN:MAX:TIME` runs of the current side (e.g. 2:5:4m), more taken while an interval straddles its threshold")
 }
 
 func (r *replayFlags) options() (quality.EvalOptions, error) {
@@ -203,6 +205,13 @@ func (r *replayFlags) options() (quality.EvalOptions, error) {
 			return o, fmt.Errorf("evaluate: --synthetic: %v: want a size between 0 and 1", s)
 		}
 	}
+	if r.adaptive != "" {
+		b, err := parseBudget(r.adaptive)
+		if err != nil {
+			return o, fmt.Errorf("evaluate: --adaptive: %w", err)
+		}
+		o.Adaptive = &b
+	}
 	o.MaxPairs = r.pairs
 	o.Seed = 1
 	cfg := check.DefaultConfig()
@@ -211,6 +220,21 @@ func (r *replayFlags) options() (quality.EvalOptions, error) {
 	}
 	o.Config = &cfg
 	return o, nil
+}
+
+// parseBudget reads MIN:MAX:TIME, e.g. 2:5:4m.
+func parseBudget(s string) (quality.Budget, error) {
+	f := strings.Split(s, ":")
+	if len(f) != 3 {
+		return quality.Budget{}, fmt.Errorf("%q: want MIN:MAX:TIME, e.g. 2:5:4m", s)
+	}
+	lo, err1 := strconv.Atoi(f[0])
+	hi, err2 := strconv.Atoi(f[1])
+	d, err3 := time.ParseDuration(f[2])
+	if err1 != nil || err2 != nil || err3 != nil || lo < 1 || hi < lo || d <= 0 {
+		return quality.Budget{}, fmt.Errorf("%q: want MIN:MAX:TIME with 1 ≤ MIN ≤ MAX and a positive duration, e.g. 2:5:4m", s)
+	}
+	return quality.Budget{MinRuns: lo, MaxRuns: hi, Step: 1, Time: d}, nil
 }
 
 func floats(s string) ([]float64, error) {

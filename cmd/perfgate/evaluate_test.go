@@ -20,7 +20,7 @@ func TestEvaluateReplay(t *testing.T) {
 	e, out, errOut := evalEnv()
 	md := filepath.Join(t.TempDir(), "table.md")
 	err := cmdEvaluate(context.Background(), e, []string{"replay", "--runs-per-side", "1,3", "--thresholds", "0,20",
-		"--synthetic", "0.5", "--pairs", "20", "--resamples", "200", "--markdown", md, "../../quality/testdata/loopback-noise.json"})
+		"--synthetic", "0.5", "--adaptive", "1:4:3m", "--pairs", "20", "--resamples", "200", "--markdown", md, "../../quality/testdata/loopback-noise.json"})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errOut.String())
 	}
@@ -29,6 +29,7 @@ func TestEvaluateReplay(t *testing.T) {
 		"| stored baseline | A/A (false alarms) | 1 | default | 20 of 56 | 0.0 % |",
 		"| stored baseline | A/A (false alarms) | 3 | 20 % |",
 		"| stored baseline | synthetic +50% | 3 | default |",
+		"| stored baseline | A/A (false alarms) | 3 vs adaptive (mean ",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
@@ -54,6 +55,7 @@ func TestEvaluateErrors(t *testing.T) {
 		{"replay missing file", []string{"replay", "no-such.json"}, "no-such.json"},
 		{"bad runs per side", []string{"replay", "--runs-per-side", "0", "x.json"}, "not a positive whole number"},
 		{"bad synthetic", []string{"replay", "--synthetic", "2", "x.json"}, "between 0 and 1"},
+		{"bad adaptive", []string{"replay", "--adaptive", "5:2:1m", "x.json"}, "MIN:MAX:TIME"},
 		{"bad threshold", []string{"replay", "--thresholds", "ten", "x.json"}, "not a number"},
 		{"collect without out", []string{"collect"}, "--out FILE is required"},
 		{"inject without calibration", []string{"collect", "--out", "x.json", "--inject", "circuit"}, "--calibrate"},

@@ -77,6 +77,7 @@ var commands = map[string]command{
 	"report":   {"render a report from results or a verdict", cmdReport},
 	"network":  {"start a private Tor network for debugging a client", cmdNetwork},
 	"action":   {"run as the GitHub Action (the container's entrypoint)", cmdAction},
+	"evaluate": {"measure the gate's false-alarm rate and detection power", cmdEvaluate},
 }
 
 // run is perfgate's main, with its outside world injected.

@@ -3,9 +3,104 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/perfgate/perfgate/benchmark/torlab"
 )
+
+const networkUsage = `usage: perfgate network up [--keep] [--relays N] [--exits N] [--client CMD] [--dir DIR]
+
+Starts a private Tor network on 127.0.0.1 (3 directory authorities, middle
+relays, exits that accept 127.0.0.1 only, a TCP echo server and one client),
+prints the client's SOCKS and control addresses and the data directory, and
+runs until Ctrl-C (SIGINT) or SIGTERM; then it stops every process and
+removes the directory unless --keep.
+
+--client is a command template for the client under test instead of the
+system's tor; perfgate writes its torrc. Placeholders: {torrc} {socks_port}
+{control_port} {data_dir}. Example:
+  perfgate network up --client '/opt/tor/src/app/tor -f {torrc}'
+`
 
 // cmdNetwork is 'perfgate network'.
 func cmdNetwork(ctx context.Context, e *env, args []string) error {
-	return errors.New("perfgate network: not implemented yet")
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		io.WriteString(e.stdout, networkUsage)
+		if len(args) == 0 {
+			return errors.New("network: missing subcommand (up)")
+		}
+		return errHelp
+	}
+	if args[0] != "up" {
+		return fmt.Errorf("network: unknown subcommand %q (want up)", args[0])
+	}
+	fs := flag.NewFlagSet("network up", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var opts torlab.Options
+	var quiet bool
+	fs.BoolVar(&opts.Keep, "keep", false, "keep the network's directory (torrcs, logs, data) after stopping")
+	fs.IntVar(&opts.Relays, "relays", 3, "middle relays")
+	fs.IntVar(&opts.Exits, "exits", 2, "exits (exit policy: accept 127.0.0.1 only)")
+	fs.StringVar(&opts.ClientCommand, "client", "", "client command `TEMPLATE` (default: the system's tor)")
+	fs.StringVar(&opts.Dir, "dir", "", "parent `DIR` of the network's directory (default: the system's temporary directory)")
+	fs.StringVar(&opts.TorPath, "tor", "", "`PATH` of tor for the network's relays (default: tor from PATH)")
+	fs.BoolVar(&opts.InfoLogs, "info-logs", false, "every node also logs at info level to info.log in its directory")
+	fs.DurationVar(&opts.StartTimeout, "start-timeout", 90*time.Second, "give up starting after `DURATION`")
+	fs.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			io.WriteString(e.stdout, networkUsage+"\nFlags:\n")
+			fs.SetOutput(e.stdout)
+			fs.PrintDefaults()
+			return errHelp
+		}
+		return fmt.Errorf("network up: %v (see 'perfgate network up -h')", err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("network up: unexpected argument %q (see 'perfgate network up -h')", fs.Arg(0))
+	}
+	if opts.Relays < 1 || opts.Exits < 1 {
+		return errors.New("network up: --relays and --exits must be at least 1")
+	}
+	if !quiet {
+		opts.Log = e.stderr
+	}
+	n, err := torlab.Start(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("network up: %w", err)
+	}
+	defer n.Close()
+	c := n.Client()
+	fmt.Fprintf(e.stdout, "private Tor network ready in %.1f s (first tor process started → SOCKS round trip through an exit)\n", n.StartupDuration().Seconds())
+	fmt.Fprintf(e.stdout, "client:     %s (pid %d): %s\n", orUnknown(c.Version()), c.PID(), c.Name)
+	fmt.Fprintf(e.stdout, "SOCKS5:     %s\n", c.SOCKSAddr)
+	fmt.Fprintf(e.stdout, "control:    %s (cookie %s)\n", c.ControlAddr, c.CookiePath)
+	fmt.Fprintf(e.stdout, "echo:       %s (TCP echo server, reachable through the exits)\n", n.EchoAddr())
+	fmt.Fprintf(e.stdout, "data dir:   %s\n", n.Dir())
+	fmt.Fprintf(e.stdout, "client log: %s\n", c.LogPath)
+	fmt.Fprintln(e.stdout, "Press Ctrl-C to stop.")
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(e.stderr, "perfgate network: stopping")
+	case err := <-n.Faults():
+		n.Close()
+		return fmt.Errorf("network up: %w", err)
+	}
+	if err := n.Close(); err != nil {
+		return fmt.Errorf("network up: %w", err)
+	}
+	if opts.Keep {
+		fmt.Fprintf(e.stdout, "kept %s\n", n.Dir())
+	}
+	return nil
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown version"
+	}
+	return s
 }

@@ -69,17 +69,19 @@ type Config struct {
 }
 
 // DefaultConfig is the gate's configuration: one run takes about 30 s on a
-// 2-core machine, plus the network's start.
+// 2-core machine, plus the network's start. A level of the stream ladder
+// passes when at least 99 % of its streams succeed and their p95 (SOCKS
+// request to echo) stays under 1 s.
 func DefaultConfig() Config {
 	return Config{
 		Circuits:             100,
 		CircuitConcurrency:   10,
 		CircuitTimeout:       10 * time.Second,
-		PoolRequests:         100,
-		MemoryWindow:         5 * time.Second,
+		PoolRequests:         50,
+		MemoryWindow:         3 * time.Second,
 		MemoryInterval:       250 * time.Millisecond,
 		MemoryLoadStreams:    20,
-		LeakCycles:           8,
+		LeakCycles:           6,
 		LeakStreams:          100,
 		LeakCircuits:         10,
 		LeakThreshold:        1 << 20,
@@ -89,9 +91,9 @@ func DefaultConfig() Config {
 		StreamLevels:         []int{10, 25, 50, 100, 200},
 		StreamMaxLevel:       8192,
 		StreamKneeResolution: 0.125,
-		StreamP95Bound:       2 * time.Second,
+		StreamP95Bound:       time.Second,
 		LevelTimeout:         15 * time.Second,
-		LadderBudget:         20 * time.Second,
+		LadderBudget:         12 * time.Second,
 		MuxCircuits:          5,
 		MuxStreams:           20,
 		TargetCircuitP95:     5 * time.Second,
@@ -105,15 +107,15 @@ func DefaultConfig() Config {
 func QuickConfig() Config {
 	c := DefaultConfig()
 	c.Circuits = 30
-	c.PoolRequests = 30
-	c.MemoryWindow = 2 * time.Second
+	c.PoolRequests = 20
+	c.MemoryWindow = 1500 * time.Millisecond
 	c.LeakCycles = 4
 	c.LeakStreams = 50
 	c.LeakCircuits = 5
 	c.StreamExchanges = 4
 	c.StreamMaxLevel = 1600
 	c.StreamKneeResolution = 0.25
-	c.LadderBudget = 8 * time.Second
+	c.LadderBudget = 7 * time.Second
 	c.MuxCircuits = 3
 	c.MuxStreams = 10
 	return c

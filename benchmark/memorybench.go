@@ -31,7 +31,7 @@ func (s *Suite) BenchmarkMemoryUsage(ctx context.Context) error {
 	lctx, stopLoad := context.WithCancel(ctx)
 	load := s.steadyLoad(lctx, ctl)
 	// Let the load reach its steady state before sampling.
-	warm := min(time.Second, s.cfg.MemoryWindow/4)
+	warm := min(500*time.Millisecond, s.cfg.MemoryWindow/4)
 	select {
 	case <-time.After(warm):
 	case <-ctx.Done():
@@ -199,10 +199,26 @@ func (s *Suite) BenchmarkMemoryLeaks(ctx context.Context) error {
 	var fatal error
 	for cycle := 1; cycle <= s.cfg.LeakCycles && fatal == nil; cycle++ {
 		prefix := fmt.Sprintf("leak-%d-", cycle)
+		// The cycle's circuits are built while its streams run.
+		var circErrs []error
+		circDone := make(chan struct{})
+		go func() {
+			defer close(circDone)
+			for i := 0; i < s.cfg.LeakCircuits && bctx.Err() == nil; i++ {
+				id, _, err := ctl.buildCircuitPurpose(bctx, s.cfg.CircuitTimeout, "controller")
+				if id != "" && ctl.Err() == nil {
+					ctl.closeCircuit(id)
+				}
+				if err != nil && bctx.Err() == nil && ctl.Err() == nil {
+					circErrs = append(circErrs, err)
+				}
+			}
+		}()
 		batch := runStreams(bctx, s.ep, s.cfg.LeakStreams, func(i int) string {
 			return fmt.Sprintf("%s%d", prefix, i%s.cfg.LeakCircuits)
 		}, payload, 1, s.cfg.LevelTimeout)
-		r.TotalOperations += int64(batch.Streams)
+		<-circDone
+		r.TotalOperations += int64(batch.Streams + s.cfg.LeakCircuits)
 		for reason, n := range batch.Reasons {
 			if r.FailureReasons == nil {
 				r.FailureReasons = map[string]int{}
@@ -210,17 +226,10 @@ func (s *Suite) BenchmarkMemoryLeaks(ctx context.Context) error {
 			r.FailureReasons[reason] += n
 			r.Failures += n
 		}
-		r.Latencies = append(r.Latencies, batch.Latencies...)
-		for i := 0; i < s.cfg.LeakCircuits && bctx.Err() == nil; i++ {
-			id, _, err := ctl.buildCircuitPurpose(bctx, s.cfg.CircuitTimeout, "controller")
-			if id != "" && ctl.Err() == nil {
-				ctl.closeCircuit(id)
-			}
-			r.TotalOperations++
-			if err != nil && bctx.Err() == nil && ctl.Err() == nil {
-				r.countFailure(err)
-			}
+		for _, err := range circErrs {
+			r.countFailure(err)
 		}
+		r.Latencies = append(r.Latencies, batch.Latencies...)
 		if _, err := closeCircuitsOf(ctl, prefix); err != nil && ctl.Err() == nil {
 			r.countFailure(fmt.Errorf("closing circuits: %w", err))
 		}
@@ -230,7 +239,7 @@ func (s *Suite) BenchmarkMemoryLeaks(ctx context.Context) error {
 		}
 		// Give the client a moment to free what it closed.
 		select {
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(100 * time.Millisecond):
 		case <-bctx.Done():
 		}
 		pm, err := s.clientMemory()

@@ -160,7 +160,10 @@ func (s *Suite) Run(ctx context.Context, cat Categories) error {
 		if !b.on {
 			continue
 		}
+		client0, _ := ProcessCPU(s.ep.PID)
+		self0 := SelfCPU()
 		err := b.run(ctx)
+		s.annotateCPU(client0, self0)
 		if cause := s.fatal(ctx); cause != nil {
 			return cause
 		}
@@ -169,6 +172,23 @@ func (s *Suite) Run(ctx context.Context, cat Categories) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// annotateCPU adds the CPU time the client and the harness used during the
+// last benchmark to its metrics: client_cpu_s, harness_cpu_s.
+func (s *Suite) annotateCPU(client0, self0 time.Duration) {
+	harness := SelfCPU() - self0
+	client1, err := ProcessCPU(s.ep.PID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.results) == 0 {
+		return
+	}
+	r := &s.results[len(s.results)-1]
+	r.metric("harness_cpu_s", harness.Seconds())
+	if err == nil {
+		r.metric("client_cpu_s", (client1 - client0).Seconds())
+	}
 }
 
 // A faultError is a cause that ends the whole suite: the client or a relay

@@ -109,10 +109,9 @@ func Pools(files map[string]*check.Results) []*Pool {
 type EvalOptions struct {
 	// RunsPerSide are the k to evaluate (default 1, 2, 3).
 	RunsPerSide []int
-	// Thresholds are allowed regressions of the circuit p95, in percent,
-	// applied whatever k; 0 stands for the config as given (with its
-	// widening for few runs). Default: just 0.
-	Thresholds []float64
+	// Thresholds are the allowed regressions to sweep (default: just the
+	// config as given).
+	Thresholds []Thresholds
 	// Config is the gate's configuration (default check.DefaultConfig()).
 	Config *check.Config
 	// MaxPairs bounds the comparisons per cell; more possible pairs are
@@ -140,9 +139,8 @@ type Cell struct {
 	Kinds     []string
 	Size      float64
 	K         int
-	// Threshold is the circuit p95's allowed regression in percent (0: as
-	// configured).
-	Threshold float64
+	// Threshold is the allowed regressions used.
+	Threshold Thresholds
 	// Comparisons counts the replayed comparisons; Possible the distinct
 	// ones the pools allow (more are sampled down to MaxPairs).
 	Comparisons, Possible int
@@ -203,7 +201,7 @@ func Evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
 		o.RunsPerSide = []int{1, 2, 3}
 	}
 	if len(o.Thresholds) == 0 {
-		o.Thresholds = []float64{0}
+		o.Thresholds = []Thresholds{{}}
 	}
 	if o.MaxPairs <= 0 {
 		o.MaxPairs = 200
@@ -293,10 +291,58 @@ func Evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
 	return cells, nil
 }
 
-// withThreshold returns cfg with the circuit p95's allowed regression set
-// to th percent for every number of runs (th 0: cfg unchanged).
-func withThreshold(cfg check.Config, th float64) check.Config {
-	if th == 0 {
+// Thresholds are allowed regressions of the three gated metrics, in
+// percent, applied whatever the number of runs; 0 leaves a metric as the
+// config has it (with its widening for few runs).
+type Thresholds struct {
+	P95, RSS, Capacity float64
+}
+
+func (t Thresholds) String() string {
+	var p []string
+	for _, x := range []struct {
+		name string
+		v    float64
+	}{{"p95", t.P95}, {"RSS", t.RSS}, {"capacity", t.Capacity}} {
+		if x.v != 0 {
+			p = append(p, fmt.Sprintf("%s %g %%", x.name, x.v))
+		}
+	}
+	if len(p) == 0 {
+		return "default"
+	}
+	return strings.Join(p, ", ")
+}
+
+// ParseThresholds reads "P95[/RSS[/CAPACITY]]" in percent, e.g. "10",
+// "10/5" or "0/5/10" (0: as configured).
+func ParseThresholds(s string) (Thresholds, error) {
+	var t Thresholds
+	f := strings.Split(s, "/")
+	if len(f) > 3 {
+		return t, fmt.Errorf("%q: want P95[/RSS[/CAPACITY]] in percent", s)
+	}
+	for i, x := range f {
+		v, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return t, fmt.Errorf("%q: %q is not a percentage", s, x)
+		}
+		switch i {
+		case 0:
+			t.P95 = v
+		case 1:
+			t.RSS = v
+		case 2:
+			t.Capacity = v
+		}
+	}
+	return t, nil
+}
+
+// withThreshold returns cfg with the allowed regressions of th set for
+// every number of runs.
+func withThreshold(cfg check.Config, th Thresholds) check.Config {
+	if th == (Thresholds{}) {
 		return cfg
 	}
 	out := cfg
@@ -304,15 +350,20 @@ func withThreshold(cfg check.Config, th float64) check.Config {
 	for k, v := range cfg.Metrics {
 		out.Metrics[k] = v
 	}
-	mc := out.Metrics[check.MetricCircuitBuildP95]
-	mc.AllowedRegressionPct = th
-	mc.AllowedRegressionPctFewRuns = nil
-	out.Metrics[check.MetricCircuitBuildP95] = mc
+	for key, v := range map[string]float64{check.MetricCircuitBuildP95: th.P95, check.MetricMemorySteadyRSS: th.RSS, check.MetricStreamCapacity: th.Capacity} {
+		if v == 0 {
+			continue
+		}
+		mc := out.Metrics[key]
+		mc.AllowedRegressionPct = v
+		mc.AllowedRegressionPctFewRuns = nil
+		out.Metrics[key] = mc
+	}
 	return out
 }
 
 // replay compares every pair and counts.
-func replay(p *Pool, cond, mode string, kinds []string, size float64, k int, th float64, pairs []pair, possible int, cfg check.Config) Cell {
+func replay(p *Pool, cond, mode string, kinds []string, size float64, k int, th Thresholds, pairs []pair, possible int, cfg check.Config) Cell {
 	c := Cell{Mode: mode, Condition: cond, Kinds: kinds, Size: size, K: k, Threshold: th,
 		Possible: possible, Regressed: map[string]int{}}
 	var cost float64
@@ -374,7 +425,7 @@ func Estimates(rep *check.Report) []Estimate {
 
 // replayAdaptive replays pairs whose current side holds b.MaxRuns runs,
 // taking them as the adaptive rule asks.
-func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, th float64, pairs []pair, possible int, cfg check.Config, b Budget) Cell {
+func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, th Thresholds, pairs []pair, possible int, cfg check.Config, b Budget) Cell {
 	c := Cell{Mode: ModeStored, Condition: cond, Kinds: kinds, Size: size, K: k, Threshold: th,
 		Possible: possible, Regressed: map[string]int{}, Adaptive: true}
 	var cost, runs float64
@@ -672,13 +723,10 @@ func synthetic(runs []check.Run, kinds []string, s float64) []check.Run {
 // comparisons and the mean wall time per verdict.
 func WriteTable(w io.Writer, cells []Cell) error {
 	var b strings.Builder
-	b.WriteString("| mode | condition | runs/side | p95 threshold | comparisons | alarms (any metric) | circuit p95 | memory RSS | stream capacity | time/verdict |\n")
+	b.WriteString("| mode | condition | runs/side | allowed regression | comparisons | alarms (any metric) | circuit p95 | memory RSS | stream capacity | time/verdict |\n")
 	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, c := range cells {
-		th := "default"
-		if c.Threshold != 0 {
-			th = fmt.Sprintf("%g %%", c.Threshold)
-		}
+		th := c.Threshold.String()
 		mode := "stored baseline"
 		if c.Mode == ModeAB {
 			mode = "A/B interleaved"

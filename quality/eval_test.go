@@ -306,3 +306,41 @@ func TestEvaluateAdaptive(t *testing.T) {
 		t.Errorf("%d adaptive lines, want 2", n)
 	}
 }
+
+func TestParseThresholds(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Thresholds
+		str  string
+		bad  bool
+	}{
+		{in: "0", str: "default"},
+		{in: "10", want: Thresholds{P95: 10}, str: "p95 10 %"},
+		{in: "10/5", want: Thresholds{P95: 10, RSS: 5}, str: "p95 10 %, RSS 5 %"},
+		{in: "0/5/12.5", want: Thresholds{RSS: 5, Capacity: 12.5}, str: "RSS 5 %, capacity 12.5 %"},
+		{in: "1/2/3/4", bad: true},
+		{in: "ten", bad: true},
+		{in: "-5", bad: true},
+		{in: "NaN", bad: true},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseThresholds(tc.in)
+			if tc.bad {
+				if err == nil {
+					t.Errorf("ParseThresholds(%q) = %+v, want an error", tc.in, got)
+				}
+				return
+			}
+			if err != nil || got != tc.want || got.String() != tc.str {
+				t.Errorf("ParseThresholds(%q) = %+v (%q), %v; want %+v (%q)", tc.in, got, got.String(), err, tc.want, tc.str)
+			}
+		})
+	}
+	cfg := withThreshold(check.DefaultConfig(), Thresholds{RSS: 5})
+	if mc := cfg.Metrics[check.MetricMemorySteadyRSS]; mc.AllowedRegressionPct != 5 || mc.AllowedRegressionPctFewRuns != nil {
+		t.Errorf("RSS config %+v", mc)
+	}
+	if check.DefaultConfig().Metrics[check.MetricMemorySteadyRSS].AllowedRegressionPct == 5 {
+		t.Error("withThreshold changed the default config")
+	}
+}

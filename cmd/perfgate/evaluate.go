@@ -33,7 +33,7 @@ and replayed with other settings.
 
   perfgate evaluate collect --out FILE [--runs N] [--mode stored|ab]
                             [--inject circuit,memory,streams --size 0.2 --calibrate AA.json]
-  perfgate evaluate replay [--runs-per-side 1,2,3] [--thresholds 0,10,15,20]
+  perfgate evaluate replay [--runs-per-side 1,2,3] [--thresholds 0,10,15,10/5]
                            [--synthetic 0.1,0.2,0.5] [--adaptive 2:5:4m] FILE...
   perfgate evaluate all --dir DIR [--aa 10] [--injected 6] [--size 0.2] [--ab-runs 4]
       collects what DIR lacks (A/A runs, injected runs, A/B sessions), then replays
@@ -174,7 +174,7 @@ type replayFlags struct {
 
 func (r *replayFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.k, "runs-per-side", "1,2,3", "runs per side to evaluate (comma-separated)")
-	fs.StringVar(&r.thresholds, "thresholds", "0", "allowed regressions of circuit p95 to sweep, in percent, for every runs-per-side (0: the config's defaults, widened for few runs)")
+	fs.StringVar(&r.thresholds, "thresholds", "0", "allowed regressions to sweep, comma-separated, each P95[/RSS[/CAPACITY]] in percent for every runs-per-side, e.g. 0,10,10/5 (0: the config's defaults, widened for few runs)")
 	fs.StringVar(&r.synthetic, "synthetic", "", "also inject regressions of these sizes by rewriting A/A samples (e.g. 0.1,0.2,0.5)")
 	fs.IntVar(&r.pairs, "pairs", 200, "at most this many comparisons per line (more possible pairs are sampled, seeded)")
 	fs.IntVar(&r.resamples, "resamples", 0, "bootstrap resamples per comparison (0: the config's)")
@@ -194,8 +194,15 @@ func (r *replayFlags) options() (quality.EvalOptions, error) {
 		}
 		o.RunsPerSide = append(o.RunsPerSide, int(k))
 	}
-	if o.Thresholds, err = floats(r.thresholds); err != nil {
-		return o, fmt.Errorf("evaluate: --thresholds: %w", err)
+	for _, f := range strings.Split(r.thresholds, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		th, err := quality.ParseThresholds(f)
+		if err != nil {
+			return o, fmt.Errorf("evaluate: --thresholds: %w", err)
+		}
+		o.Thresholds = append(o.Thresholds, th)
 	}
 	if o.Synthetic, err = floats(r.synthetic); err != nil {
 		return o, fmt.Errorf("evaluate: --synthetic: %w", err)

@@ -27,7 +27,7 @@ func TestEvaluateReplay(t *testing.T) {
 	table := out.String()
 	for _, want := range []string{
 		"| stored baseline | A/A (false alarms) | 1 | default | 20 of 56 | 0.0 % |",
-		"| stored baseline | A/A (false alarms) | 3 | 20 % |",
+		"| stored baseline | A/A (false alarms) | 3 | p95 20 % |",
 		"| stored baseline | synthetic +50% | 3 | default |",
 		"| stored baseline | A/A (false alarms) | 3 vs adaptive (mean ",
 	} {
@@ -56,7 +56,7 @@ func TestEvaluateErrors(t *testing.T) {
 		{"bad runs per side", []string{"replay", "--runs-per-side", "0", "x.json"}, "not a positive whole number"},
 		{"bad synthetic", []string{"replay", "--synthetic", "2", "x.json"}, "between 0 and 1"},
 		{"bad adaptive", []string{"replay", "--adaptive", "5:2:1m", "x.json"}, "MIN:MAX:TIME"},
-		{"bad threshold", []string{"replay", "--thresholds", "ten", "x.json"}, "not a number"},
+		{"bad threshold", []string{"replay", "--thresholds", "ten", "x.json"}, "not a percentage"},
 		{"collect without out", []string{"collect"}, "--out FILE is required"},
 		{"inject without calibration", []string{"collect", "--out", "x.json", "--inject", "circuit"}, "--calibrate"},
 		{"bad order", []string{"collect", "--out", "x.json", "--order", "random"}, "unknown order"},

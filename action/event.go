@@ -2,6 +2,7 @@ package action
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -65,7 +66,6 @@ func ReadEvent(getenv func(string) string) (*Event, error) {
 	if s, id := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_RUN_ID"); s != "" && id != "" {
 		ev.RunURL = fmt.Sprintf("%s/%s/actions/runs/%s", strings.TrimSuffix(s, "/"), getenv("GITHUB_REPOSITORY"), id)
 	}
-	var repoName string
 	if r := getenv("GITHUB_REPOSITORY"); r != "" {
 		repo, err := ParseRepo(r)
 		if err != nil {
@@ -81,11 +81,31 @@ func ReadEvent(getenv func(string) string) (*Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("event payload: %w", err)
 	}
+	if err := ev.parse(data); err != nil {
+		return nil, fmt.Errorf("event payload %s: %w", path, err)
+	}
+	return ev, nil
+}
+
+// ParseEvent parses the payload of an event called name, as ReadEvent
+// does with the file at GITHUB_EVENT_PATH.
+func ParseEvent(name string, data []byte) (*Event, error) {
+	ev := &Event{Name: name}
+	if err := ev.parse(data); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// parse fills ev from an event payload.
+func (ev *Event) parse(data []byte) error {
+	var err error
+	var repoName string
 	var common struct {
 		Repository *github.Repository `json:"repository"`
 	}
 	if err := json.Unmarshal(data, &common); err != nil {
-		return nil, fmt.Errorf("event payload %s: %w", path, err)
+		return err
 	}
 	if r := common.Repository; r != nil {
 		ev.DefaultBranch = r.GetDefaultBranch()
@@ -93,18 +113,18 @@ func ReadEvent(getenv func(string) string) (*Event, error) {
 	}
 	if ev.Repo == (Repo{}) && repoName != "" {
 		if ev.Repo, err = ParseRepo(repoName); err != nil {
-			return nil, fmt.Errorf("event payload %s: %w", path, err)
+			return err
 		}
 	}
 	switch ev.Name {
 	case "pull_request", "pull_request_target":
 		var e github.PullRequestEvent
 		if err := json.Unmarshal(data, &e); err != nil {
-			return nil, fmt.Errorf("event payload %s: %w", path, err)
+			return err
 		}
 		pr := e.GetPullRequest()
 		if pr == nil {
-			return nil, fmt.Errorf("event payload %s: a %s event without pull_request", path, ev.Name)
+			return fmt.Errorf("a %s event without pull_request", ev.Name)
 		}
 		ev.PullRequest = pullRequest(pr, ev.Repo)
 		if ev.PullRequest.Number == 0 {
@@ -113,7 +133,7 @@ func ReadEvent(getenv func(string) string) (*Event, error) {
 	case "push":
 		var e github.PushEvent
 		if err := json.Unmarshal(data, &e); err != nil {
-			return nil, fmt.Errorf("event payload %s: %w", path, err)
+			return err
 		}
 		if ev.SHA == "" {
 			ev.SHA = e.GetAfter()
@@ -127,11 +147,11 @@ func ReadEvent(getenv func(string) string) (*Event, error) {
 	case "workflow_run":
 		var e github.WorkflowRunEvent
 		if err := json.Unmarshal(data, &e); err != nil {
-			return nil, fmt.Errorf("event payload %s: %w", path, err)
+			return err
 		}
 		wr := e.GetWorkflowRun()
 		if wr == nil {
-			return nil, fmt.Errorf("event payload %s: a workflow_run event without workflow_run", path)
+			return errors.New("a workflow_run event without workflow_run")
 		}
 		ev.WorkflowRun = &WorkflowRun{
 			ID: wr.GetID(), Event: wr.GetEvent(), HeadSHA: wr.GetHeadSHA(),
@@ -141,7 +161,7 @@ func ReadEvent(getenv func(string) string) (*Event, error) {
 			ev.WorkflowRun.PullRequests = append(ev.WorkflowRun.PullRequests, *pullRequest(pr, ev.Repo))
 		}
 	}
-	return ev, nil
+	return nil
 }
 
 func pullRequest(pr *github.PullRequest, base Repo) *PullRequest {

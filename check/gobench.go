@@ -70,6 +70,9 @@ func ParseGoBench(data []byte, name string) (*Results, error) {
 			if !ok {
 				key = snake(base)
 			}
+			if key == "" {
+				return nil, fmt.Errorf("%s:%d: a benchmark without a usable name", name, line)
+			}
 			b := ra.benches[key]
 			if b == nil {
 				b = &Benchmark{Key: key, Name: "Benchmark" + base, Success: true}

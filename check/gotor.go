@@ -121,6 +121,9 @@ func ParseGoTor(data []byte, name string) (*Results, error) {
 			if key == "" {
 				key = snake(trim)
 			}
+			if key == "" {
+				key = fmt.Sprintf("block_line_%d", ln)
+			}
 			cur = &Benchmark{Key: key, Name: trim}
 			if key == BenchStreamScaling {
 				m := reScaling.FindStringSubmatch(trim)

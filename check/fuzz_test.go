@@ -1,0 +1,129 @@
+package check
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Fuzz targets for every parser. Seeds: f.Add below plus the corpus in
+// testdata/fuzz/<target>/. Run one with
+//
+//	go test -run '^$' -fuzz '^FuzzParseGoTor$' -fuzztime 30s ./check
+//
+// Each parser must return results that validate or a one-line error,
+// never panic, and Compare must not panic on what a parser accepted.
+
+func fuzzCompare(t *testing.T, r *Results) {
+	if err := r.Validate(); err != nil {
+		t.Fatalf("parser returned invalid results: %v", err)
+	}
+	cfg := DefaultConfig()
+	cfg.Resamples = 100
+	rep, err := Compare(r, r, cfg)
+	if err != nil {
+		return
+	}
+	var b strings.Builder
+	if err := WriteMarkdown(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteTerminal(&b, rep, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func oneLineErr(t *testing.T, err error) {
+	if strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error on several lines: %q", err)
+	}
+}
+
+func addFile(f *testing.F, path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+}
+
+func FuzzParseJSON(f *testing.F) {
+	f.Add([]byte(`{"schema":"perfgate/results/v1","suite":"perfgate","runs":[{"benchmarks":[{"key":"circuit_build","latencies_s":[0.06,0.07]}]}]}`))
+	f.Add([]byte(`{"schema":"perfgate/baseline/v1","suite":"perfgate","results":{"schema":"perfgate/results/v1","suite":"perfgate","runs":[]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, _, err := parseAny(data, "fuzz.json", FormatJSON)
+		if err != nil {
+			oneLineErr(t, err)
+			return
+		}
+		fuzzCompare(t, r)
+	})
+}
+
+func FuzzParseGoBench(f *testing.F) {
+	addFile(f, filepath.Join("testdata", "gobench", "example.txt"))
+	f.Add([]byte("BenchmarkCircuitBuild-2 1 60000000 ns/op\nBenchmarkMemoryUsage 1 1 ns/op 100 rss-B\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseGoBench(data, "fuzz.txt")
+		if err != nil {
+			oneLineErr(t, err)
+			return
+		}
+		fuzzCompare(t, r)
+	})
+}
+
+func FuzzParseGoTor(f *testing.F) {
+	addFile(f, filepath.Join("testdata", "gotor", "go-tor-benchmark-all.txt"))
+	f.Add([]byte("BENCHMARK RESULTS SUMMARY\nCircuit Build Performance\n  Latency (p50/p95/p99/max): 1s / 2s / 3s / 4s\n  Additional Metrics:\n    x: 16.0 EiB\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseGoTor(data, "fuzz.txt")
+		if err != nil {
+			oneLineErr(t, err)
+			return
+		}
+		fuzzCompare(t, r)
+	})
+}
+
+func FuzzParseConfig(f *testing.F) {
+	addFile(f, filepath.Join("testdata", "config", "perfgate.yml"))
+	f.Add([]byte("metrics:\n  circuit_build_p95:\n    target: 2s\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseConfig(data)
+		if err != nil {
+			oneLineErr(t, err)
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("ParseConfig accepted an invalid config: %v", err)
+		}
+	})
+}
+
+func FuzzDetectAndLoad(f *testing.F) {
+	addFile(f, filepath.Join("testdata", "gobench", "example.txt"))
+	f.Add([]byte("{}"))
+	f.Add([]byte("BENCHMARK RESULTS SUMMARY\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, _, err := parseAny(data, "fuzz", FormatAuto)
+		if err != nil {
+			oneLineErr(t, err)
+			return
+		}
+		fuzzCompare(t, r)
+	})
+}
+
+func FuzzParseQuantity(f *testing.F) {
+	for _, s := range []string{"5s", "50MiB", "146.5 KiB", "1m44.978s", "12", "16.0 EiB", "-3ms"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, _ = ParseQuantity(s)
+	})
+}

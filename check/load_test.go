@@ -130,9 +130,9 @@ func TestGoTorMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]float64{
-		MetricCircuitBuildP95: 1.094220442,
-		MetricMemorySteadyRSS: 0.14471435546875 * MiB,
-		MetricStreamCapacity:  200,
+		MetricCircuitBuildP95:    1.094220442,
+		MetricMemorySteadyRSS:    0.14471435546875 * MiB,
+		MetricStreamCapacity:     200,
 		"circuit_build_pool_p95": 0.001113522,
 		"stream_p95":             0.009310732,
 	}
@@ -184,7 +184,7 @@ func TestGoTorMissingMetric(t *testing.T) {
 func TestParseConfig(t *testing.T) {
 	tests := []struct {
 		name, yaml, err string
-		check          func(t *testing.T, c Config)
+		check           func(t *testing.T, c Config)
 	}{
 		{"empty is the defaults", "", "", func(t *testing.T, c Config) {
 			if c.Metrics[MetricCircuitBuildP95].AllowedRegressionPct != 15 || c.Metrics[MetricMemorySteadyRSS].Target != 50*MiB {

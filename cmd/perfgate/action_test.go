@@ -477,15 +477,20 @@ func TestActionReadOnlyToken(t *testing.T) {
 		results string
 		code    int
 		verdict string
+		status  int
 	}{
-		{"results/pass.json", exitPass, "pass"},
-		{"results/regression.json", exitRegression, "regression"},
+		{"results/pass.json", exitPass, "pass", 403},
+		{"results/regression.json", exitRegression, "regression", 403},
+		{"results/pass.json", exitPass, "pass", 404},
 	} {
-		t.Run(tc.verdict, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s %d", tc.verdict, tc.status), func(t *testing.T) {
 			r := newRunner(t, "pull_request")
 			msg := "Resource not accessible by integration"
-			r.fake.Fail(githubfake.Failure{Method: "GET", Path: `/repos/.*/issues/2/comments`, Status: 403, Times: 1, Message: msg})
-			r.fake.Fail(githubfake.Failure{Method: "POST", Path: `/repos/.*/statuses/.*`, Status: 403, Times: 1, Message: msg})
+			if tc.status == 404 {
+				msg = "Not Found"
+			}
+			r.fake.Fail(githubfake.Failure{Method: "GET", Path: `/repos/.*/issues/2/comments`, Status: tc.status, Times: 1, Message: msg})
+			r.fake.Fail(githubfake.Failure{Method: "POST", Path: `/repos/.*/statuses/.*`, Status: tc.status, Times: 1, Message: msg})
 			s := r.run(map[string]string{"results": r.put(tc.results, "results.json")})
 			s.mustCode(t, tc.code)
 			s.mustOutputs(t, map[string]string{"verdict": tc.verdict, "comment-url": ""})
@@ -495,7 +500,7 @@ func TestActionReadOnlyToken(t *testing.T) {
 			if !strings.Contains(s.summary, "could not post") {
 				t.Errorf("the summary does not say the post failed:\n%s", s.summary)
 			}
-			for _, want := range []string{"list the pull request's comments", "set the commit status", "permissions:", "fork"} {
+			for _, want := range []string{"list the pull request's comments", "set the commit status", fmt.Sprintf("HTTP %d", tc.status), "permissions:", "fork"} {
 				if !regexp.MustCompile(`(?m)^::warning .*` + regexp.QuoteMeta(want)).MatchString(s.stdout) {
 					t.Errorf("no warning saying %q:\n%s", want, s.stdout)
 				}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -131,6 +132,43 @@ func PlanInjection(kinds []string, size float64, base BaseValues) (Injection, er
 			return Injection{}, fmt.Errorf("unknown injection kind %q (want %s, %s or %s)", k, KindCircuit, KindMemory, KindStreams)
 		}
 	}
+	return in, nil
+}
+
+// PlanInjectionSizes is PlanInjection with a size per kind, e.g.
+// {"circuit": 0.2, "memory": 0.1, "streams": 0.2}: the targets.
+func PlanInjectionSizes(sizes map[string]float64, base BaseValues) (Injection, error) {
+	kinds := make([]string, 0, len(sizes))
+	for k := range sizes {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	var in Injection
+	var names []string
+	for _, k := range kinds {
+		one, err := PlanInjection([]string{k}, sizes[k], base)
+		if err != nil {
+			return Injection{}, err
+		}
+		names = append(names, one.Name)
+		in.Kinds = append(in.Kinds, k)
+		in.ControlDelay += one.ControlDelay
+		in.SOCKSDelay += one.SOCKSDelay
+		in.MaxStreams = max(in.MaxStreams, one.MaxStreams)
+		in.GeoIPEntries += one.GeoIPEntries
+		if in.Size == 0 || in.Size == sizes[k] {
+			in.Size = sizes[k]
+		} else {
+			in.Size = -1 // mixed
+		}
+	}
+	if len(kinds) == 0 {
+		return Injection{}, errors.New("no injection kinds")
+	}
+	if in.Size < 0 {
+		in.Size = 0
+	}
+	in.Name = strings.Join(names, ",")
 	return in, nil
 }
 

@@ -344,3 +344,21 @@ func TestParseThresholds(t *testing.T) {
 		t.Error("withThreshold changed the default config")
 	}
 }
+
+func TestPlanInjectionSizes(t *testing.T) {
+	base := BaseValues{CircuitP95: 60e6, RSS: 20 << 20, Capacity: 1000}
+	in, err := PlanInjectionSizes(map[string]float64{KindCircuit: 0.2, KindMemory: 0.1, KindStreams: 0.2}, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Name != "circuit+20%,memory+10%,streams+20%" || in.ControlDelay != 6e6 || in.MaxStreams != 800 ||
+		in.GeoIPEntries != GeoIPEntriesFor(2<<20) || in.Size != 0 || len(in.Kinds) != 3 {
+		t.Errorf("PlanInjectionSizes = %+v", in)
+	}
+	if _, err := PlanInjectionSizes(nil, base); err == nil {
+		t.Error("no kinds: no error")
+	}
+	if _, err := PlanInjectionSizes(map[string]float64{"cpu": 0.2}, base); err == nil {
+		t.Error("unknown kind: no error")
+	}
+}

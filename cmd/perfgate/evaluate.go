@@ -32,10 +32,11 @@ them, which is cheap; collected runs are results files that can be kept
 and replayed with other settings.
 
   perfgate evaluate collect --out FILE [--runs N] [--mode stored|ab]
-                            [--inject circuit,memory,streams --size 0.2 --calibrate AA.json]
+                            [--inject circuit=0.2,memory=0.1,streams=0.2 --calibrate AA.json]
   perfgate evaluate replay [--runs-per-side 1,2,3] [--thresholds 0,10,15,10/5]
                            [--synthetic 0.1,0.2,0.5] [--adaptive 2:5:4m] FILE...
-  perfgate evaluate all --dir DIR [--aa 10] [--injected 6] [--size 0.2] [--ab-runs 4]
+  perfgate evaluate all --dir DIR [--aa 10] [--injected 6] [--ab-runs 4]
+                        [--inject circuit=0.2,memory=0.1,streams=0.2]
       collects what DIR lacks (A/A runs, injected runs, A/B sessions), then replays
       everything in DIR and prints the table.
 `
@@ -99,7 +100,7 @@ func evaluateCollect(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "write the collected runs to `FILE` (required; rewritten after every run)")
 	mode := fs.String("mode", quality.ModeStored, "stored (a fresh network per run) or ab (one session: clients A and B alternately)")
 	runs := fs.Int("runs", 8, "runs (stored) or runs per side (ab)")
-	inject := fs.String("inject", "", "regression kinds to inject: circuit, memory, streams (comma-separated); empty: none (A/A)")
+	inject := fs.String("inject", "", "regressions to inject: circuit, memory, streams, comma-separated, each with an optional =SIZE (e.g. circuit=0.2,memory=0.1); empty: none (A/A)")
 	size := fs.Float64("size", 0.2, "size of the injected regression (0.2 = 20 %)")
 	calibrate := fs.String("calibrate", "", "A/A results `FILE` the injection's size is relative to (required with --inject)")
 	if err := parseFlags(e, fs, args, evaluateUsage); err != nil {
@@ -137,7 +138,24 @@ func planInjection(kinds string, size float64, calibrate string) (quality.Inject
 	if err != nil {
 		return quality.Injection{}, fmt.Errorf("evaluate: calibrating from %s: %w", calibrate, err)
 	}
-	return quality.PlanInjection(strings.Split(kinds, ","), size, base)
+	sizes := map[string]float64{}
+	for _, k := range strings.Split(kinds, ",") {
+		name, sz, ok := strings.Cut(strings.TrimSpace(k), "=")
+		if !ok {
+			sizes[name] = size
+			continue
+		}
+		v, err := strconv.ParseFloat(sz, 64)
+		if err != nil {
+			return quality.Injection{}, fmt.Errorf("evaluate: --inject %q: %q is not a size (0.2 = 20 %%)", kinds, sz)
+		}
+		sizes[name] = v
+	}
+	in, err := quality.PlanInjectionSizes(sizes, base)
+	if err != nil {
+		return in, fmt.Errorf("evaluate: --inject: %w", err)
+	}
+	return in, nil
 }
 
 // collectTo collects into path, appending to the successful runs already
@@ -331,8 +349,8 @@ func evaluateAll(ctx context.Context, e *env, args []string) error {
 	dir := fs.String("dir", "quality-runs", "`DIR` of collected runs: reused, and completed when short")
 	aaRuns := fs.Int("aa", 10, "A/A runs, each on a fresh network")
 	injRuns := fs.Int("injected", 6, "runs with the injected regression, each on a fresh network")
-	inject := fs.String("inject", "circuit,memory,streams", "regression kinds to inject (one set of runs carries all; each metric is judged on its own)")
-	size := fs.Float64("size", 0.2, "size of the injected regression (0.2 = 20 %)")
+	inject := fs.String("inject", "circuit=0.2,memory=0.1,streams=0.2", "regressions to inject, KIND[=SIZE] comma-separated (one set of runs carries all; each metric is judged on its own)")
+	size := fs.Float64("size", 0.2, "size of the injected regressions named without one (0.2 = 20 %)")
 	abRuns := fs.Int("ab-runs", 4, "runs per side of each A/B session (0: no A/B mode)")
 	abSessions := fs.Int("ab-sessions", 1, "A/B sessions of each kind (A/A and injected)")
 	if err := parseFlags(e, fs, args, evaluateUsage); err != nil {

@@ -779,6 +779,27 @@ func TestActionCheckOnPush(t *testing.T) {
 	}
 }
 
+// TestActionFailedRun: a run that failed as a whole gives no verdict:
+// exit 2, an error status, the report still everywhere.
+func TestActionFailedRun(t *testing.T) {
+	r := newRunner(t, "pull_request")
+	var res check.Results
+	if err := json.Unmarshal(readFixture(t, "results/pass.json"), &res); err != nil {
+		t.Fatal(err)
+	}
+	res.Runs[2].Error = "client exited: status 1"
+	writeJSONFile(t, filepath.Join(r.workspace, "results.json"), &res)
+	s := r.run(map[string]string{"results": "results.json"})
+	s.mustCode(t, exitError)
+	s.mustOutputs(t, map[string]string{"verdict": "error", "regressed": "false"})
+	if st := r.fake.Statuses(); len(st) != 1 || st[0].State != "error" {
+		t.Errorf("statuses %+v", st)
+	}
+	if cs := r.fake.Comments(prNumber); len(cs) != 1 || !strings.Contains(cs[0].Body, "client exited") {
+		t.Errorf("comments %+v", cs)
+	}
+}
+
 func TestActionBadInputs(t *testing.T) {
 	for _, tc := range []struct {
 		name   string

@@ -157,6 +157,8 @@ func jsonError(data []byte, name string, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
+	case errors.As(err, &se) && strings.Contains(se.Error(), "unexpected end of JSON input"):
+		return fmt.Errorf("%s:%d: truncated JSON (the file ends too early)", name, lineAt(data, int64(len(data))))
 	case errors.As(err, &se):
 		return fmt.Errorf("%s:%d: invalid JSON: %v", name, lineAt(data, se.Offset), se)
 	case errors.As(err, &te):

@@ -4,7 +4,9 @@ import "sort"
 
 // A Ladder chooses the levels of the stream-scaling benchmark. It runs the
 // first levels in order; past the last it doubles until a level fails or
-// the maximum is reached (the maximum itself is tried once); then it
+// the maximum is reached (the maximum itself is tried once) — or by a
+// smaller factor (at least 1.25) when the last level's p95 already came
+// close to its bound, assuming p95 grows in proportion; then it
 // bisects between the highest passing and the lowest failing level until
 // they are closer than the resolution (a fraction of the passing level).
 // The capacity is the highest passing level below the lowest failing one.
@@ -15,7 +17,8 @@ type Ladder struct {
 
 	outcome   map[int]bool // level → passed
 	nextFirst int
-	top       int // highest level tried
+	top       int     // highest level tried
+	topFrac   float64 // p95/bound of the highest level (0: unknown)
 }
 
 // NewLadder returns a ladder over first levels (sorted, deduplicated,
@@ -54,7 +57,11 @@ func (l *Ladder) Next() (int, bool) {
 		if l.top == 0 || l.top >= l.max {
 			return 0, false
 		}
-		return min(l.top*2, l.max), true
+		factor := 2.0
+		if l.topFrac > 0 {
+			factor = min(max(1/l.topFrac, 1.25), 2)
+		}
+		return min(max(l.top+1, int(float64(l.top)*factor)), l.max), true
 	}
 	pass := l.Capacity()
 	step := max(1, int(l.resolution*float64(max(pass, 1))))
@@ -69,9 +76,15 @@ func (l *Ladder) Next() (int, bool) {
 }
 
 // Record stores the outcome of a level.
-func (l *Ladder) Record(level int, pass bool) {
+func (l *Ladder) Record(level int, pass bool) { l.Observe(level, pass, 0) }
+
+// Observe stores the outcome of a level with its p95 as a fraction of the
+// bound (0: unknown), which steers the climb.
+func (l *Ladder) Observe(level int, pass bool, p95Frac float64) {
 	l.outcome[level] = pass
-	l.top = max(l.top, level)
+	if level >= l.top {
+		l.top, l.topFrac = level, p95Frac
+	}
 }
 
 // Knee is the lowest failing level, 0 when no level failed.

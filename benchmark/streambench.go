@@ -132,7 +132,7 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 		}
 		lv := streamLevel(b, s.cfg.StreamP95Bound)
 		r.Levels = append(r.Levels, lv)
-		ladder.Record(level, lv.Pass)
+		ladder.Observe(level, lv.Pass, lv.P95S/s.cfg.StreamP95Bound.Seconds())
 		s.log.Info("stream scaling level complete", "streams", level, "ok", lv.OK, "p95_s", lv.P95S, "pass", lv.Pass)
 		all = append(all, b.Latencies...)
 		r.TotalOperations += int64(b.Streams)

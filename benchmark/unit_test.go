@@ -168,21 +168,24 @@ func TestLadder(t *testing.T) {
 		first        []int
 		max          int
 		res          float64
-		failAt       int // levels >= failAt fail (0: none)
+		failAt       int     // levels >= failAt fail (0: none)
+		p95PerStream float64 // p95/bound per stream (0: unknown)
 		wantLevels   []int
 		wantCapacity int
 		wantKnee     int
 	}{
-		{"climbs to the bound", []int{10, 25, 50, 100, 200}, 1600, 0.25, 0,
+		{"climbs to the bound", []int{10, 25, 50, 100, 200}, 1600, 0.25, 0, 0,
 			[]int{10, 25, 50, 100, 200, 400, 800, 1600}, 1600, 0},
-		{"bound not a doubling", []int{10, 25, 50, 100, 200}, 1000, 0.25, 0,
+		{"bound not a doubling", []int{10, 25, 50, 100, 200}, 1000, 0.25, 0, 0,
 			[]int{10, 25, 50, 100, 200, 400, 800, 1000}, 1000, 0},
-		{"bisects near the knee", []int{10, 25, 50, 100, 200}, 8192, 0.125, 1000,
+		{"bisects near the knee", []int{10, 25, 50, 100, 200}, 8192, 0.125, 1000, 0,
 			[]int{10, 25, 50, 100, 200, 400, 800, 1600, 1200, 1000, 900}, 900, 1000},
-		{"fails in the first levels", []int{10, 25, 50, 100, 200}, 8192, 0.125, 60,
+		{"fails in the first levels", []int{10, 25, 50, 100, 200}, 8192, 0.125, 60, 0,
 			[]int{10, 25, 50, 100, 75, 62, 56}, 56, 62},
-		{"fails at once", []int{10, 25}, 100, 0.25, 1, []int{10, 5, 2, 1}, 0, 1},
-		{"unsorted first levels", []int{50, 10, 10, 25}, 50, 0.25, 0, []int{10, 25, 50}, 50, 0},
+		{"fails at once", []int{10, 25}, 100, 0.25, 1, 0, []int{10, 5, 2, 1}, 0, 1},
+		{"unsorted first levels", []int{50, 10, 10, 25}, 50, 0.25, 0, 0, []int{10, 25, 50}, 50, 0},
+		{"steps by the p95 near the bound", []int{10, 25, 50, 100, 200}, 8192, 0.125, 1100, 1.0 / 1000,
+			[]int{10, 25, 50, 100, 200, 400, 800, 1000, 1250, 1125}, 1000, 1125},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,7 +200,7 @@ func TestLadder(t *testing.T) {
 					t.Fatalf("ladder does not end: %v", got)
 				}
 				got = append(got, lv)
-				l.Record(lv, tt.failAt == 0 || lv < tt.failAt)
+				l.Observe(lv, tt.failAt == 0 || lv < tt.failAt, float64(lv)*tt.p95PerStream)
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tt.wantLevels) {
 				t.Errorf("levels %v, want %v", got, tt.wantLevels)

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/perfgate/perfgate/check"
+)
+
+func TestRunFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"zero runs", []string{"run", "--runs", "0"}, "--runs must be at least 1"},
+		{"stray argument", []string{"run", "now"}, `unexpected argument "now"`},
+		{"bad colour", []string{"run", "--color", "pink"}, `--color "pink"`},
+		{"bad log level", []string{"run", "--log-level", "loud"}, "--log-level"},
+		{"missing config before the suite runs", []string{"run", "--config", "/nonexistent/perfgate.yml"}, "nonexistent"},
+		{"unknown flag", []string{"run", "--fast"}, "not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, nil, &stdout, &stderr, func(string) string { return "" })
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			if exitCode(err, &stderr) != exitError {
+				t.Errorf("exit code %d, want %d", exitCode(err, &stderr), exitError)
+			}
+		})
+	}
+	t.Run("help", func(t *testing.T) {
+		var stdout bytes.Buffer
+		err := run(context.Background(), []string{"run", "-h"}, nil, &stdout, &stdout, func(string) string { return "" })
+		if !errors.Is(err, errHelp) || !strings.Contains(stdout.String(), "usage: perfgate run") {
+			t.Errorf("err %v, stdout %q", err, stdout.String())
+		}
+	})
+}
+
+// TestRunQuickOnTor is the README's 'perfgate run --quick' on a real private
+// network: results file, then the comparison against the targets.
+func TestRunQuickOnTor(t *testing.T) {
+	if _, err := exec.LookPath("tor"); err != nil {
+		t.Skip("tor is not installed")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "results.json")
+	md := filepath.Join(dir, "report.md")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"run", "--quick", "--out", out, "--baseline", filepath.Join(dir, "none.json"), "--markdown", md, "--color", "never"},
+		nil, &stdout, &stderr, func(string) string { return "" })
+	if err != nil && !errors.Is(err, check.ErrRegression) {
+		t.Fatalf("perfgate run: %v\nstderr:\n%s", err, stderr.String())
+	}
+	if err != nil {
+		t.Logf("a target was missed on this machine (exit 1): %v", err)
+	}
+	res, lerr := check.Load(out, "")
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	if len(res.Runs) != 1 || !res.Settings.Quick || len(res.Runs[0].Benchmarks) != 8 || res.Runs[0].Error != "" {
+		t.Errorf("results: %d runs, quick %v, %d benchmarks, error %q", len(res.Runs), res.Settings.Quick, len(res.Runs[0].Benchmarks), res.Runs[0].Error)
+	}
+	if res.Runs[0].ClientCPUS <= 0 || res.Runs[0].HarnessCPUS <= 0 || res.Runs[0].NetworkStartS <= 0 {
+		t.Errorf("run %+v lacks CPU or network figures", res.Runs[0])
+	}
+	for _, want := range []string{"Circuit build p95", "Steady-state RSS", "Stream capacity"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("terminal table lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if data, err := os.ReadFile(md); err != nil || !strings.Contains(string(data), "Stream capacity") {
+		t.Errorf("markdown report: %v\n%s", err, data)
+	}
+	if !strings.Contains(stderr.String(), "run 1/1: Stream Scaling: capacity") {
+		t.Errorf("no progress line per phase:\n%s", stderr.String())
+	}
+}

@@ -68,7 +68,9 @@ func (p *Publisher) CommentBody(markdown string) string {
 }
 
 // UpsertComment edits perfgate's comment on pull request number in place,
-// or creates it when there is none, and returns its URL.
+// or creates it when there is none, and returns its URL. A failed create
+// is tried once more, after looking for the comment again, so that a
+// gateway error after GitHub created the comment makes no second one.
 func (p *Publisher) UpsertComment(ctx context.Context, number int, markdown string) (string, error) {
 	body := p.CommentBody(markdown)
 	old, err := p.FindComment(ctx, number)
@@ -82,6 +84,15 @@ func (p *Publisher) UpsertComment(ctx context.Context, number int, markdown stri
 		c, err = p.API.EditComment(ctx, p.Repo, old.ID, body)
 	} else {
 		c, err = p.API.CreateComment(ctx, p.Repo, number, body)
+		if err != nil && !IsPermission(err) {
+			// The comment may exist all the same (a gateway error after
+			// GitHub created it): look again before creating it again.
+			if again, ferr := p.FindComment(ctx, number); ferr == nil && again != nil {
+				c, err = p.API.EditComment(ctx, p.Repo, again.ID, body)
+			} else if ferr == nil {
+				c, err = p.API.CreateComment(ctx, p.Repo, number, body)
+			}
+		}
 	}
 	if err != nil {
 		return "", err

@@ -121,6 +121,30 @@ func TestUpsertComment(t *testing.T) {
 			t.Errorf("error shows the token: %v", err)
 		}
 	})
+	t.Run("502 after the comment was created makes no second one", func(t *testing.T) {
+		p, fake, _ := newPublisher(t)
+		fake.Fail(githubfake.Failure{Method: "POST", Path: `.*/issues/2/comments`, Status: 502, Times: 1, After: true})
+		url, err := p.UpsertComment(ctx, 2, "report")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cs := fake.Comments(2); len(cs) != 1 || url == "" {
+			t.Errorf("comments %+v, url %q", cs, url)
+		}
+		if n := fake.Count("POST", `.*/issues/2/comments`); n != 1 {
+			t.Errorf("%d creates, want 1", n)
+		}
+	})
+	t.Run("502 before the comment was created", func(t *testing.T) {
+		p, fake, _ := newPublisher(t)
+		fake.Fail(githubfake.Failure{Method: "POST", Path: `.*/issues/2/comments`, Status: 502, Times: 1})
+		if _, err := p.UpsertComment(ctx, 2, "report"); err != nil {
+			t.Fatal(err)
+		}
+		if cs := fake.Comments(2); len(cs) != 1 {
+			t.Errorf("comments %+v", cs)
+		}
+	})
 	t.Run("long report is cut", func(t *testing.T) {
 		p, fake, _ := newPublisher(t)
 		if _, err := p.UpsertComment(ctx, 2, strings.Repeat("é", 70000)); err != nil {

@@ -33,7 +33,8 @@ func SleepContext(ctx context.Context, d time.Duration) error {
 // wait doubles from MinWait up to MaxWait, or is the server's Retry-After
 // when it is at most MaxRetryAfter; at most Attempts tries in all. A primary
 // rate limit (X-RateLimit-Remaining: 0) is not retried: its reset is up to
-// an hour away.
+// an hour away. Nor is creating a comment, which is not idempotent (see
+// [Publisher.UpsertComment]).
 type RetryTransport struct {
 	Base          http.RoundTripper
 	Sleep         Sleep
@@ -76,7 +77,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 		resp, err := t.Base.RoundTrip(r)
-		retry, after, why := t.classify(req.Context(), resp, err)
+		retry, after, why := t.classify(req, resp, err)
 		if !retry || attempt >= t.Attempts {
 			return resp, err
 		}
@@ -103,7 +104,13 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // classify says whether a response or error is worth another try, the
 // server's Retry-After if any, and why.
-func (t *RetryTransport) classify(ctx context.Context, resp *http.Response, err error) (bool, time.Duration, string) {
+func (t *RetryTransport) classify(req *http.Request, resp *http.Response, err error) (bool, time.Duration, string) {
+	ctx := req.Context()
+	if req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, "/comments") {
+		// Creating a comment is not idempotent: a 502 may come after GitHub
+		// created it. The Publisher looks again before it tries again.
+		return false, 0, ""
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return false, 0, ""

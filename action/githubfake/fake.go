@@ -54,6 +54,9 @@ type Failure struct {
 	Times   int
 	Message string
 	Header  map[string]string
+	// After makes the fake do what the request asks before it answers
+	// with the failure, as a gateway that times out after the work was done.
+	After bool
 }
 
 // Server is the fake. Its fields may be set before the first request.
@@ -192,6 +195,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if f.Times > 0 && f.Method == r.Method && regexp.MustCompile("^"+f.Path+"$").MatchString(path) {
 			f.Times--
 			s.mu.Unlock()
+			if f.After {
+				s.handle(httptest.NewRecorder(), r, path, req)
+			}
 			for k, v := range f.Header {
 				w.Header().Set(k, v)
 			}
@@ -204,7 +210,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
+	s.handle(w, r, path, req)
+}
 
+// handle serves a request that does not fail.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, path string, req Request) {
 	if m := reIssueComments.FindStringSubmatch(path); m != nil && s.repoOK(w, m) {
 		n, _ := strconv.Atoi(m[3])
 		switch r.Method {

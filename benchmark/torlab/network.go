@@ -231,7 +231,7 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 		return nil, err
 	}
 	n.startup = time.Since(first)
-	n.logf("ready after %v (client %s, SOCKS %s; %v since Start was called)", n.startup.Round(time.Millisecond), c.Version(), c.SOCKSAddr, time.Since(begin).Round(time.Millisecond))
+	n.logf("ready after %v (client %s, SOCKS %s; %v since Start was called; %v CPU in tor processes)", n.startup.Round(time.Millisecond), c.Version(), c.SOCKSAddr, time.Since(begin).Round(time.Millisecond), n.CPUTime().Round(10*time.Millisecond))
 	n.stopOnClose = context.AfterFunc(ctx, func() {
 		n.logf("context done (%v): tearing down", context.Cause(ctx))
 		n.Close()

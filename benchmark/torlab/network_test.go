@@ -3,7 +3,10 @@ package torlab
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -40,7 +43,7 @@ func pidsOf(n *Network) []int {
 // healthy with every process of the closed one gone and its directory removed.
 func TestTwoNetworksSideBySide(t *testing.T) {
 	a := sharedNetwork(t)
-	b, err := Start(context.Background(), Options{Dir: t.TempDir()})
+	b, err := Start(context.Background(), Options{Dir: t.TempDir(), Log: testLog{t}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +96,7 @@ func TestTwoNetworksSideBySide(t *testing.T) {
 func TestRelayCrashThenCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	n, err := Start(ctx, Options{Dir: t.TempDir(), Relays: 2, Exits: 1})
+	n, err := Start(ctx, Options{Dir: t.TempDir(), Relays: 2, Exits: 1, Log: testLog{t}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,5 +136,91 @@ func TestRelayCrashThenCancel(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("cancel left %s behind", dir)
+	}
+}
+
+// TestAddClientFromTemplate adds a second client to the shared network from
+// a command template (the system's tor, spelled out) and checks it carries
+// traffic, reports its version and is a process of its own.
+func TestAddClientFromTemplate(t *testing.T) {
+	n := sharedNetwork(t)
+	tor, err := exec.LookPath("tor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := n.AddClient(ctx, tor+" --defaults-torrc /dev/null -f {torrc} --SocksPort 127.0.0.1:{socks_port}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Name == n.Client().Name || c.PID() == n.Client().PID() || c.SOCKSAddr == n.Client().SOCKSAddr {
+		t.Errorf("second client %+v is not distinct from the first %+v", c, n.Client())
+	}
+	if !strings.HasPrefix(c.Version(), "Tor ") {
+		t.Errorf("Version() = %q", c.Version())
+	}
+	if err := c.RoundTrip(ctx, n.EchoAddr()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(c.CookiePath); err != nil {
+		t.Errorf("cookie: %v", err)
+	}
+	found := false
+	for _, nd := range n.Nodes() {
+		found = found || nd.PID == c.PID()
+	}
+	if !found {
+		t.Error("Nodes() lacks the added client")
+	}
+}
+
+// TestClientFileLimit checks that the client under test runs with a raised
+// RLIMIT_NOFILE (it must hold thousands of streams).
+func TestClientFileLimit(t *testing.T) {
+	n := sharedNetwork(t)
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", n.Client().PID()))
+	if err != nil {
+		t.Skip(err)
+	}
+	var hard syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &hard); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "Max open files") {
+			f := strings.Fields(line)
+			soft, err := strconv.ParseUint(f[3], 10, 64)
+			if err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+			if soft < hard.Max || soft < 4096 && hard.Max >= 4096 {
+				t.Errorf("client soft RLIMIT_NOFILE %d, want the hard limit %d", soft, hard.Max)
+			}
+			return
+		}
+	}
+	t.Fatal("no Max open files line")
+}
+
+// TestStartFailureNamesNode makes the client's command fail and checks that
+// Start's error names the client with its log tail and leaves nothing behind.
+func TestStartFailureNamesNode(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Start(context.Background(), Options{Dir: dir, Relays: 1, Exits: 1,
+		ClientCommand: "sh -c 'echo torlab-test: client refuses to start; exit 7'"})
+	if err == nil {
+		t.Fatal("Start succeeded with a client that exits")
+	}
+	var ne *NodeError
+	if !errors.As(err, &ne) || ne.Node != "client" {
+		t.Fatalf("error does not name the client: %v", err)
+	}
+	if !strings.Contains(err.Error(), "client refuses to start") || !strings.Contains(err.Error(), "exit status 7") {
+		t.Errorf("error lacks the log tail or exit status:\n%v", err)
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 0 {
+		t.Errorf("Start left %d entries in %s", len(left), dir)
 	}
 }

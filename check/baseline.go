@@ -76,7 +76,7 @@ func complete(r *Results) error {
 		if !m.Gates {
 			continue
 		}
-		rm, err := extractRuns(r, m)
+		rm, err := extractRuns(r, m, nil)
 		if err != nil {
 			return err
 		}

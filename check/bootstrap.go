@@ -24,15 +24,11 @@ func newSide(runs []runMetric, m Metric) *side {
 		}
 	}
 	if s.agg == pooledQuantile && s.withS {
-		n := 0
-		for _, r := range runs {
-			n += len(r.samples)
+		rs := make([][]float64, len(runs))
+		for i, r := range runs {
+			rs[i] = r.samples
 		}
-		s.all = make([]float64, 0, n)
-		for _, r := range runs {
-			s.all = append(s.all, r.samples...)
-		}
-		sort.Float64s(s.all)
+		s.all = mergeSorted(rs)
 	}
 	return s
 }
@@ -91,7 +87,7 @@ func (s *side) resample(rng *rand.Rand, w []int, vals []float64) float64 {
 			n += w[i] * len(r.samples)
 		}
 		if within {
-			return s.weightedOrderStat(rng, w, n)
+			return orderStat(rng, s.all, s.q)
 		}
 		v = s.weightedQuantile(w, n)
 	default:
@@ -143,29 +139,6 @@ func orderStat(rng *rand.Rand, sorted []float64, q float64) float64 {
 	return sorted[i]
 }
 
-// weightedOrderStat draws the s.q-quantile of a resample of n samples from
-// the runs weighted by w.
-func (s *side) weightedOrderStat(rng *rand.Rand, w []int, n int) float64 {
-	k := int(math.Round(float64(n-1)*s.q)) + 1
-	u := betaVariate(rng, float64(k), float64(n-k+1))
-	target := u * float64(n)
-	// The smallest pooled value v with Σ w_j·#{x ≤ v in run j} ≥ target.
-	i := sort.Search(len(s.all), func(i int) bool {
-		v := s.all[i]
-		c := 0
-		for j, r := range s.runs {
-			if w[j] > 0 {
-				c += w[j] * upperBound(r.samples, v)
-			}
-		}
-		return float64(c) >= target
-	})
-	if i >= len(s.all) {
-		i = len(s.all) - 1
-	}
-	return s.all[i]
-}
-
 // weightedQuantile is the s.q-quantile (closest rank) of the runs weighted by w.
 func (s *side) weightedQuantile(w []int, n int) float64 {
 	target := float64(int(math.Round(float64(n-1)*s.q)) + 1)
@@ -183,6 +156,31 @@ func (s *side) weightedQuantile(w []int, n int) float64 {
 		i = len(s.all) - 1
 	}
 	return s.all[i]
+}
+
+// mergeSorted merges sorted slices into one new sorted slice.
+func mergeSorted(s [][]float64) []float64 {
+	switch len(s) {
+	case 0:
+		return nil
+	case 1:
+		return append([]float64(nil), s[0]...)
+	}
+	h := len(s) / 2
+	a, b := mergeSorted(s[:h]), mergeSorted(s[h:])
+	out := make([]float64, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if a[i] <= b[j] {
+			out = append(out, a[i])
+			i++
+		} else {
+			out = append(out, b[j])
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 // upperBound is the number of values ≤ v in sorted.

@@ -82,9 +82,10 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 	}
 
 	weak := map[int]bool{}
+	cache := sampleCache{}
 	for _, m := range Metrics {
 		mc := cfg.Metrics[m.Key]
-		mr, err := compareMetric(m, mc, baseline, current, cfg)
+		mr, err := compareMetric(m, mc, baseline, current, cfg, cache)
 		if err != nil {
 			if mc.Gate {
 				return nil, err
@@ -139,7 +140,7 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 	if baseline == nil {
 		rep.Notes = append(rep.Notes, "No baseline: the metrics were checked against their absolute targets only.")
 	}
-	rep.Benchmarks, rep.Warnings = benchmarkRows(current, rep.Warnings)
+	rep.Benchmarks, rep.Warnings = benchmarkRows(current, rep.Warnings, cache)
 	return rep, nil
 }
 
@@ -163,14 +164,14 @@ func sideInfo(r *Results) SideInfo {
 
 // compareMetric computes one metric on both sides. It returns nil when
 // neither side has a metric that does not gate.
-func compareMetric(m Metric, mc MetricConfig, baseline, current *Results, cfg Config) (*MetricResult, error) {
-	cur, err := extractRuns(current, m)
+func compareMetric(m Metric, mc MetricConfig, baseline, current *Results, cfg Config, cache sampleCache) (*MetricResult, error) {
+	cur, err := extractRuns(current, m, cache)
 	if err != nil {
 		return nil, &InputError{"current", err}
 	}
 	var base []runMetric
 	if baseline != nil {
-		if base, err = extractRuns(baseline, m); err != nil {
+		if base, err = extractRuns(baseline, m, cache); err != nil {
 			return nil, &InputError{"baseline", err}
 		}
 	}
@@ -336,7 +337,7 @@ func fmtPctAbs(f float64) string { return strings.TrimPrefix(trimF(math.Abs(f)*1
 
 // benchmarkRows summarises every benchmark of r, flagging implausible
 // additional metrics (left out) in the warnings.
-func benchmarkRows(r *Results, warnings []string) ([]BenchmarkRow, []string) {
+func benchmarkRows(r *Results, warnings []string, cache sampleCache) ([]BenchmarkRow, []string) {
 	var order []string
 	byKey := map[string][]*Benchmark{}
 	for i := range r.Runs {
@@ -353,7 +354,8 @@ func benchmarkRows(r *Results, warnings []string) ([]BenchmarkRow, []string) {
 	for _, k := range order {
 		bs := byKey[k]
 		row := BenchmarkRow{Key: k, Name: bs[0].Name, Runs: len(bs)}
-		var lat, ops, mem, p50, p95, p99, mx []float64
+		var lats [][]float64
+		var ops, mem, p50, p95, p99, mx []float64
 		extra := map[string][]float64{}
 		for _, b := range bs {
 			if b.Success && b.Error == "" {
@@ -366,10 +368,17 @@ func benchmarkRows(r *Results, warnings []string) ([]BenchmarkRow, []string) {
 			row.Failures += b.Failures
 			ops = append(ops, b.OperationsPerSec)
 			mem = append(mem, float64(b.MemoryInUse))
-			for _, v := range b.LatenciesS {
-				if plausible(UnitSeconds, v) {
-					lat = append(lat, v)
+			if sorted, ok := cache[sampleKey{b, "lat"}]; ok {
+				lats = append(lats, sorted)
+			} else if len(b.LatenciesS) > 0 {
+				var l []float64
+				for _, v := range b.LatenciesS {
+					if plausible(UnitSeconds, v) {
+						l = append(l, v)
+					}
 				}
+				sort.Float64s(l)
+				lats = append(lats, l)
 			}
 			p50, p95, p99, mx = append(p50, b.P50S), append(p95, b.P95S), append(p99, b.P99S), append(mx, b.MaxS)
 			for ek, ev := range b.Metrics {
@@ -388,9 +397,9 @@ func benchmarkRows(r *Results, warnings []string) ([]BenchmarkRow, []string) {
 				extra[ek] = append(extra[ek], ev)
 			}
 		}
+		lat := mergeSorted(lats)
 		row.Samples = len(lat)
 		if len(lat) > 0 {
-			sort.Float64s(lat)
 			row.P50S, row.P95S, row.P99S, row.MaxS = Quantile(lat, 0.5), Quantile(lat, 0.95), Quantile(lat, 0.99), lat[len(lat)-1]
 		} else {
 			row.P50S, row.P95S, row.P99S, row.MaxS = median(p50), median(p95), median(p99), median(mx)

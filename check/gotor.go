@@ -196,7 +196,7 @@ func goTorGated(run *Run, r *Results) {
 		if !m.Gates {
 			continue
 		}
-		if rm, err := extractRuns(&Results{Runs: []Run{*run}}, m); err == nil && len(rm) == 0 {
+		if rm, err := extractRuns(&Results{Runs: []Run{*run}}, m, nil); err == nil && len(rm) == 0 {
 			r.Notes = append(r.Notes, m.Key+" is missing from go-tor's summary.")
 		}
 	}

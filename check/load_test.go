@@ -111,7 +111,7 @@ func TestLoadFormats(t *testing.T) {
 				if !m.Gates {
 					continue
 				}
-				rm, err := extractRuns(r, m)
+				rm, err := extractRuns(r, m, nil)
 				if err != nil || len(rm) != tc.runs {
 					t.Errorf("%s: %d runs, err %v", m.Key, len(rm), err)
 				}

@@ -69,6 +69,9 @@ type Metric struct {
 
 	agg aggregation
 	q   float64
+	// kind names the raw samples extract returns ("lat", "rss"), so that
+	// each benchmark's samples are sorted once per comparison.
+	kind string
 	// extract returns a run's raw samples (nil if none) and, for runs
 	// without samples, its value; ok is false when the run lacks the metric.
 	extract func(b *Benchmark) (samples []float64, value float64, ok bool)
@@ -78,32 +81,32 @@ type Metric struct {
 // Only keys in this list may appear in a config.
 var Metrics = []Metric{
 	{Key: MetricCircuitBuildP95, Label: "Circuit build p95", Unit: UnitSeconds, Better: LowerIsBetter,
-		Bench: BenchCircuitBuild, Gates: true, Target: 5, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95)},
+		Bench: BenchCircuitBuild, Gates: true, Target: 5, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95), kind: "lat"},
 	{Key: MetricMemorySteadyRSS, Label: "Steady-state RSS", Unit: UnitBytes, Better: LowerIsBetter,
-		Bench: BenchMemoryUsage, Gates: true, Target: 50 * MiB, agg: medianOfRuns, extract: rssSamples},
+		Bench: BenchMemoryUsage, Gates: true, Target: 50 * MiB, agg: medianOfRuns, extract: rssSamples, kind: "rss"},
 	{Key: MetricStreamCapacity, Label: "Stream capacity", Unit: UnitStreams, Better: HigherIsBetter,
 		Bench: BenchStreamScaling, Gates: true, Target: 100, agg: medianOfRuns, extract: ladderCapacity},
 
 	{Key: "circuit_build_p50", Label: "Circuit build p50", Unit: UnitSeconds, Better: LowerIsBetter,
-		Bench: BenchCircuitBuild, agg: pooledQuantile, q: 0.50, extract: latencyQ(0.50)},
+		Bench: BenchCircuitBuild, agg: pooledQuantile, q: 0.50, extract: latencyQ(0.50), kind: "lat"},
 	{Key: "circuit_build_p99", Label: "Circuit build p99", Unit: UnitSeconds, Better: LowerIsBetter,
-		Bench: BenchCircuitBuild, agg: pooledQuantile, q: 0.99, extract: latencyQ(0.99)},
+		Bench: BenchCircuitBuild, agg: pooledQuantile, q: 0.99, extract: latencyQ(0.99), kind: "lat"},
 	{Key: "circuit_build_max", Label: "Circuit build max", Unit: UnitSeconds, Better: LowerIsBetter,
-		Bench: BenchCircuitBuild, agg: pooledQuantile, q: 1, extract: latencyQ(1)},
+		Bench: BenchCircuitBuild, agg: pooledQuantile, q: 1, extract: latencyQ(1), kind: "lat"},
 	{Key: "circuit_build_success_rate", Label: "Circuit build success rate", Unit: UnitRatio, Better: HigherIsBetter,
 		Bench: BenchCircuitBuild, agg: medianOfRuns, extract: successRate},
 	{Key: "circuit_build_concurrent_p95", Label: "Concurrent circuit build p95", Unit: UnitSeconds, Better: LowerIsBetter,
-		Bench: BenchCircuitBuildConcurrent, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95)},
+		Bench: BenchCircuitBuildConcurrent, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95), kind: "lat"},
 	{Key: "circuit_build_pool_p95", Label: "Pooled circuit p95", Unit: UnitSeconds, Better: LowerIsBetter,
-		Bench: BenchCircuitBuildPool, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95)},
+		Bench: BenchCircuitBuildPool, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95), kind: "lat"},
 	{Key: "memory_leak_slope", Label: "Memory growth per cycle", Unit: UnitBytesPerStep, Better: LowerIsBetter,
 		Bench: BenchMemoryLeaks, agg: medianOfRuns, extract: leakSlope},
 	{Key: "stream_p95", Label: "Stream round trip p95", Unit: UnitSeconds, Better: LowerIsBetter,
-		Bench: BenchConcurrentStreams, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95)},
+		Bench: BenchConcurrentStreams, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95), kind: "lat"},
 	{Key: "stream_throughput", Label: "Stream throughput", Unit: UnitPerSecond, Better: HigherIsBetter,
 		Bench: BenchConcurrentStreams, agg: medianOfRuns, extract: opsPerSec},
 	{Key: "stream_multiplexing_p95", Label: "Multiplexed stream p95", Unit: UnitSeconds, Better: LowerIsBetter,
-		Bench: BenchStreamMultiplexing, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95)},
+		Bench: BenchStreamMultiplexing, agg: pooledQuantile, q: 0.95, extract: latencyQ(0.95), kind: "lat"},
 }
 
 // MetricByKey returns the metric with the key, and whether it exists.
@@ -250,9 +253,19 @@ type runMetric struct {
 	value   float64   // the run's value
 }
 
+// A sampleCache holds the sorted, validated raw samples of benchmarks, so
+// that each is sorted once per comparison however many metrics read it.
+type sampleCache map[sampleKey][]float64
+
+type sampleKey struct {
+	b    *Benchmark
+	kind string
+}
+
 // extractRuns collects a metric from every run of r. It returns the runs
 // that have it, and an error describing the first implausible value.
-func extractRuns(r *Results, m Metric) ([]runMetric, error) {
+// cache may be nil.
+func extractRuns(r *Results, m Metric, cache sampleCache) ([]runMetric, error) {
 	var out []runMetric
 	for i := range r.Runs {
 		run := &r.Runs[i]
@@ -273,13 +286,21 @@ func extractRuns(r *Results, m Metric) ([]runMetric, error) {
 		unit := m.Unit
 		rm := runMetric{run: run.Index}
 		if samples != nil {
-			for j, s := range samples {
-				if !plausible(unit, s) {
-					return nil, fmt.Errorf("run %d, benchmark %s: sample %d is %s, not a plausible value in %s",
-						run.Index, b.Key, j+1, fmtFloat(s), unit)
+			key := sampleKey{b, m.kind}
+			sorted, ok := cache[key]
+			if !ok {
+				for j, s := range samples {
+					if !plausible(unit, s) {
+						return nil, fmt.Errorf("run %d, benchmark %s: sample %d is %s, not a plausible value in %s",
+							run.Index, b.Key, j+1, fmtFloat(s), unit)
+					}
+				}
+				sorted = sortedCopy(samples)
+				if cache != nil {
+					cache[key] = sorted
 				}
 			}
-			rm.samples = sortedCopy(samples)
+			rm.samples = sorted
 			if m.agg == pooledQuantile {
 				rm.value = Quantile(rm.samples, m.q)
 			} else {

@@ -1,0 +1,89 @@
+package check
+
+import (
+	"io"
+	"math/rand/v2"
+	"testing"
+)
+
+// fullResults makes a results file of runs runs with n samples per metric
+// (split over the runs): every latency benchmark, the memory samples, the
+// leak cycles and a stream ladder.
+func fullResults(runs, n int, scale float64, seed uint64) *Results {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	r := &Results{Schema: SchemaResultsV1, Suite: SuiteName, Source: "perfgate", Settings: Settings{Runs: runs}}
+	per := n / runs
+	lat := func(base float64) []float64 {
+		s := make([]float64, per)
+		for i := range s {
+			s[i] = (base + rng.ExpFloat64()*base/10) * scale
+		}
+		return s
+	}
+	for i := range runs {
+		mem := make([]MemorySample, per)
+		leak := make([]MemorySample, per)
+		for j := range mem {
+			mem[j] = MemorySample{AtS: float64(j), RSS: uint64(19e6 + rng.NormFloat64()*2e5)}
+			leak[j] = MemorySample{Cycle: j, RSS: uint64(20e6 + float64(j)*10 + rng.NormFloat64()*1e5)}
+		}
+		var levels []StreamLevel
+		for l := 100; l <= 1000; l += 100 {
+			levels = append(levels, StreamLevel{Streams: l, OK: l, Pass: true, P95S: 0.4})
+		}
+		r.Runs = append(r.Runs, Run{Index: i, Benchmarks: []Benchmark{
+			{Key: BenchCircuitBuild, Name: "Circuit Build", Success: true, LatenciesS: lat(0.06)},
+			{Key: BenchCircuitBuildConcurrent, Name: "Concurrent Circuit Build", Success: true, LatenciesS: lat(0.11)},
+			{Key: BenchCircuitBuildPool, Name: "Circuit Build with Pool", Success: true, LatenciesS: lat(0.001)},
+			{Key: BenchMemoryUsage, Name: "Memory Usage", Success: true, Memory: mem},
+			{Key: BenchMemoryLeaks, Name: "Memory Leaks", Success: true, Memory: leak},
+			{Key: BenchConcurrentStreams, Name: "Concurrent Streams", Success: true, LatenciesS: lat(0.2), OperationsPerSec: 2500},
+			{Key: BenchStreamScaling, Name: "Stream Scaling", Success: true, Levels: levels},
+			{Key: BenchStreamMultiplexing, Name: "Stream Multiplexing", Success: true, LatenciesS: lat(0.05)},
+		}})
+	}
+	return r
+}
+
+// BenchmarkCompareRender compares and renders (markdown, terminal, JSON)
+// a full result set with 10 000 samples per metric on each side, three
+// runs per side, default config (2000 resamples).
+func BenchmarkCompareRender(b *testing.B) {
+	base := fullResults(3, 10000, 1, 1)
+	cur := fullResults(3, 10000, 1.05, 2)
+	cfg := DefaultConfig()
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := Compare(base, cur, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := WriteMarkdown(io.Discard, rep); err != nil {
+			b.Fatal(err)
+		}
+		if err := WriteTerminal(io.Discard, rep, false); err != nil {
+			b.Fatal(err)
+		}
+		if err := WriteJSON(io.Discard, rep); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCompareRenderOneRun is the same with one run per side, where
+// the samples within the run are resampled.
+func BenchmarkCompareRenderOneRun(b *testing.B) {
+	base := fullResults(1, 10000, 1, 1)
+	cur := fullResults(1, 10000, 1.05, 2)
+	cfg := DefaultConfig()
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := Compare(base, cur, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := WriteMarkdown(io.Discard, rep); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

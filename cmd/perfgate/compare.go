@@ -198,7 +198,7 @@ func (f *compareFlags) emit(e *env, rep *check.Report) error {
 	case check.VerdictPass:
 		return nil
 	case check.VerdictRegression:
-		return fmt.Errorf("%w: %s", check.ErrRegression, rep.Headline())
+		return fmt.Errorf("%w: %s", check.ErrRegression, strings.TrimPrefix(rep.Headline(), "regression: "))
 	}
 	reason := rep.Headline()
 	for _, m := range rep.Metrics {

@@ -272,16 +272,16 @@ func TestRunTimeoutDuringNetworkStart(t *testing.T) {
 
 func TestKilledClientStopsRun(t *testing.T) {
 	needNetwork(t)
-	var killedAt time.Time
 	var pid int
+	killed := make(chan time.Time, 1)
 	start := func(ctx context.Context, o torlab.Options) (*torlab.Network, error) {
 		n, err := torlab.Start(ctx, o)
 		if err == nil {
 			pid = n.Client().PID()
 			go func() {
 				time.Sleep(1500 * time.Millisecond)
-				killedAt = time.Now()
 				syscall.Kill(pid, syscall.SIGKILL) // the client this test started
+				killed <- time.Now()
 			}()
 		}
 		return n, err
@@ -289,7 +289,13 @@ func TestKilledClientStopsRun(t *testing.T) {
 	cfg := testConfig()
 	cfg.Circuits = 100000
 	res, err := Run(context.Background(), RunOptions{Runs: 3, Config: cfg, Timeout: 3 * time.Minute, Start: start})
-	stopped := time.Since(killedAt)
+	var stopped time.Duration
+	select {
+	case at := <-killed:
+		stopped = time.Since(at)
+	default:
+		t.Fatalf("Run returned before the client was killed: %v", err)
+	}
 	if !errors.Is(err, ErrRun) {
 		t.Fatalf("Run = %v, want ErrRun", err)
 	}

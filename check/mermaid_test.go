@@ -225,3 +225,31 @@ func TestChartLabel(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCharts: whatever the labels and values, a chart is one fenced
+// mermaid block nothing breaks out of, within MaxChartBytes.
+func FuzzCharts(f *testing.F) {
+	f.Add("a1b2c3d", "Circuit build p95", 0.065, 0.07, 1e300)
+	f.Add("`x`|<b>@y</b>\"", "```\n", math.NaN(), -1.0, math.Inf(1))
+	f.Add("", "", 0.0, 0.0, 0.0)
+	f.Fuzz(func(t *testing.T, label, title string, a, b, c float64) {
+		var buf bytes.Buffer
+		labels := []string{label, label + "2", label + "3"}
+		if err := WriteTrendChart(&buf, labels, []TrendSeries{{Label: title, Unit: UnitSeconds, Values: []float64{a, b, c}}}); err != nil {
+			t.Fatal(err)
+		}
+		if buf.Len() > 0 {
+			checkChart(t, buf.String())
+		}
+		if buf.Len() > MaxChartBytes {
+			t.Fatalf("%d bytes", buf.Len())
+		}
+		buf.Reset()
+		if err := WriteLatencyChart(&buf, []float64{a, b}, []float64{c}); err != nil {
+			t.Fatal(err)
+		}
+		if buf.Len() > 0 {
+			checkChart(t, buf.String())
+		}
+	})
+}

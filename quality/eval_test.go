@@ -362,3 +362,34 @@ func TestPlanInjectionSizes(t *testing.T) {
 		t.Error("unknown kind: no error")
 	}
 }
+
+// FuzzParseThresholds: any input gives thresholds that print and parse
+// back to themselves, or an error; never a panic.
+func FuzzParseThresholds(f *testing.F) {
+	for _, s := range []string{"0", "10", "10/5", "0/5/12.5", "1/2/3/4", "ten", "-5", "NaN", "1e400", "/", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		th, err := ParseThresholds(s)
+		if err != nil {
+			return
+		}
+		if th.P95 < 0 || th.RSS < 0 || th.Capacity < 0 {
+			t.Fatalf("%q: negative thresholds %+v", s, th)
+		}
+		_ = th.String()
+	})
+}
+
+// FuzzParseOrder: only the three names parse.
+func FuzzParseOrder(f *testing.F) {
+	for _, s := range []string{"balanced", "ABBA", "alternate", "random", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := ParseOrder(s)
+		if err == nil && !strings.EqualFold(o.String(), s) {
+			t.Fatalf("%q parsed as %v", s, o)
+		}
+	})
+}

@@ -207,6 +207,12 @@ type CollectOptions struct {
 	Order Order
 	// Injection applies to every run (ModeStored) or to client B (ModeAB).
 	Injection Injection
+	// CommandA and CommandB are the client command templates (see
+	// torlab.Options.ClientCommand; "" is the system's tor) of the two
+	// sides in ModeAB: the base and head builds of a maintainer's client.
+	// In ModeStored, CommandB is the client's. An injection that needs its
+	// own command (a GeoIP file) works only with the system's tor.
+	CommandA, CommandB string
 	// Config and Quick are the suite's; Categories selects benchmarks.
 	Config     benchmark.Config
 	Quick      bool
@@ -253,6 +259,11 @@ func Collect(ctx context.Context, o CollectOptions) (*check.Results, error) {
 		return nil, err
 	}
 	defer cleanup()
+	if cmdB == "" {
+		cmdB = o.CommandB
+	} else if o.CommandB != "" {
+		return nil, errors.New("collect: a memory injection needs the system's tor as the client (CommandB must be empty)")
+	}
 
 	env := benchmark.Environment(nil)
 	env.ClientName = "tor"
@@ -413,7 +424,7 @@ func collectAB(ctx context.Context, o CollectOptions, cmdB string, res *check.Re
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	begin := time.Now()
-	net, err := torlab.Start(ctx, torlab.Options{})
+	net, err := torlab.Start(ctx, torlab.Options{ClientCommand: o.CommandA})
 	if err != nil {
 		return fmt.Errorf("collect: starting the network: %w", err)
 	}
@@ -454,6 +465,22 @@ func collectAB(ctx context.Context, o CollectOptions, cmdB string, res *check.Re
 		}
 	}
 	return nil
+}
+
+// SplitAB splits the results of an A/B session into its two sides, in
+// the order they ran, ready for check.Compare(a, b, cfg).
+func SplitAB(r *check.Results) (a, b *check.Results) {
+	ca, cb := *r, *r
+	ca.Runs, cb.Runs = nil, nil
+	for _, run := range r.Runs {
+		if run.Label == B.String() {
+			cb.Runs = append(cb.Runs, run)
+		} else {
+			ca.Runs = append(ca.Runs, run)
+		}
+	}
+	ca.Settings.Runs, cb.Settings.Runs = len(ca.Runs), len(cb.Runs)
+	return &ca, &cb
 }
 
 // runSummary is the three gated numbers of a run, for the log.

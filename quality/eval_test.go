@@ -393,3 +393,19 @@ func FuzzParseOrder(f *testing.F) {
 		}
 	})
 }
+
+func TestSplitAB(t *testing.T) {
+	r := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName}
+	for i, side := range Schedule(3, Balanced) {
+		r.Runs = append(r.Runs, check.Run{Index: i, Label: side.String()})
+	}
+	a, b := SplitAB(r)
+	if len(a.Runs) != 3 || len(b.Runs) != 3 || a.Settings.Runs != 3 || len(r.Runs) != 6 {
+		t.Fatalf("split %d/%d of %d", len(a.Runs), len(b.Runs), len(r.Runs))
+	}
+	for i, want := range []int{0, 3, 5} {
+		if a.Runs[i].Index != want {
+			t.Errorf("A run %d is run %d, want %d", i, a.Runs[i].Index, want)
+		}
+	}
+}

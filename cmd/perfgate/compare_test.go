@@ -75,7 +75,7 @@ func TestCompareCommand(t *testing.T) {
 	}{
 		{"the same input passes", []string{"compare", "--baseline", same, "--results", same}, 0, "perfgate: pass", ""},
 		{"a stored baseline passes", []string{"compare", "--baseline", base, "--results", same}, 0, "perfgate: pass", ""},
-		{"40 % slower circuits fail", []string{"compare", "--baseline", base, "--results", slow}, 1, "regressed", "performance regression: regression: Circuit build p95 +40"},
+		{"40 % slower circuits fail", []string{"compare", "--baseline", base, "--results", slow}, 1, "regressed", "performance regression: Circuit build p95 +40"},
 		{"a corrupt baseline is an error", []string{"compare", "--baseline", corrupt, "--results", same}, 2, "", "corrupt.json:"},
 		{"a baseline of another suite is an error", []string{"compare", "--baseline", otherSuite, "--results", same}, 2, "", "other-suite.json: baseline of suite \"go-tor\""},
 		{"no baseline checks the targets", []string{"compare", "--baseline", filepath.Join(dir, "none.json"), "--results", same}, 0, "perfgate baseline --results", ""},

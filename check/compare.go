@@ -241,11 +241,17 @@ func keySeed(key string) uint64 {
 }
 
 func sideValue(s *side) *SideValue {
-	v := make([]float64, len(s.runs))
-	for i, r := range s.runs {
-		v[i] = r.value
+	sv := &SideValue{Value: s.value(), Runs: len(s.runs), Samples: s.samples()}
+	ranged := false
+	for _, r := range s.runs {
+		sv.RunValues = append(sv.RunValues, r.value)
+		sv.RunLo, sv.RunHi = append(sv.RunLo, r.lo), append(sv.RunHi, r.hi)
+		ranged = ranged || r.lo != r.value || r.hi != r.value
 	}
-	return &SideValue{Value: s.value(), Runs: len(s.runs), Samples: s.samples(), RunValues: v}
+	if !ranged {
+		sv.RunLo, sv.RunHi = nil, nil
+	}
+	return sv
 }
 
 // holm adjusts the p-values of the gated metrics with a change for

@@ -13,10 +13,20 @@ func WriteJSON(w io.Writer, r *Report) error {
 	c := *r
 	c.Metrics = append([]MetricResult(nil), r.Metrics...)
 	for i := range c.Metrics {
-		if ch := c.Metrics[i].Change; ch != nil {
+		m := &c.Metrics[i]
+		if ch := m.Change; ch != nil {
 			cc := *ch
-			cc.Lo, cc.Hi = finite(cc.Lo), finite(cc.Hi)
-			c.Metrics[i].Change = &cc
+			cc.Rel, cc.Lo, cc.Hi, cc.P, cc.PAdj = finite(cc.Rel), finite(cc.Lo), finite(cc.Hi), finite(cc.P), finite(cc.PAdj)
+			m.Change = &cc
+		}
+		for _, sv := range []**SideValue{&m.Baseline, &m.Current} {
+			if *sv == nil {
+				continue
+			}
+			v := **sv
+			v.Value = finite(v.Value)
+			v.RunValues, v.RunLo, v.RunHi = finiteSlice(v.RunValues), finiteSlice(v.RunLo), finiteSlice(v.RunHi)
+			*sv = &v
 		}
 	}
 	enc := json.NewEncoder(w)
@@ -33,6 +43,17 @@ func finite(f float64) float64 {
 		return 0
 	}
 	return f
+}
+
+func finiteSlice(s []float64) []float64 {
+	if s == nil {
+		return nil
+	}
+	out := make([]float64, len(s))
+	for i, v := range s {
+		out[i] = finite(v)
+	}
+	return out
 }
 
 // ReadReport reads a JSON verdict written by WriteJSON.

@@ -70,6 +70,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if err := mdTable(&b, []string{"Metric", "Baseline", "Current", "Change", "Target", "Status"}, rows); err != nil {
 		return err
 	}
+	b.WriteString("\nPer-run values of the gated metrics (each run's p95, median RSS or capacity; a run's median RSS with its 95 % interval when benchmath can give one):\n\n")
+	for _, m := range g {
+		fmt.Fprintf(&b, "- `%s`: baseline %s; current %s\n", m.Key, runValues(m.Baseline, m.Unit), runValues(m.Current, m.Unit))
+	}
 	if len(r.Benchmarks) > 0 {
 		b.WriteString("\nBenchmarks of the current results (latencies pooled over runs):\n\n")
 		rows = rows[:0]
@@ -99,6 +103,21 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	b.WriteString("\n</details>\n")
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// runValues lists a side's per-run values.
+func runValues(v *SideValue, unit string) string {
+	if v == nil {
+		return "–"
+	}
+	parts := make([]string, len(v.RunValues))
+	for i, x := range v.RunValues {
+		parts[i] = FormatValue(x, unit)
+		if i < len(v.RunLo) && i < len(v.RunHi) && (v.RunLo[i] != x || v.RunHi[i] != x) {
+			parts[i] += fmt.Sprintf(" (%s–%s)", FormatValue(v.RunLo[i], unit), FormatValue(v.RunHi[i], unit))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func pctLevel(c float64) string { return trimF(c*100, 1) + " %" }

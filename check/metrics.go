@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"golang.org/x/perf/benchmath"
 )
 
 // Gated metric keys. Their units, directions and default targets are
@@ -251,6 +253,9 @@ type runMetric struct {
 	run     int
 	samples []float64 // sorted ascending; nil when the input had none
 	value   float64   // the run's value
+	// lo and hi bound the 95 % confidence interval of a run's median
+	// (benchmath's summary); both are the value when unknown.
+	lo, hi float64
 }
 
 // A sampleCache holds the sorted, validated raw samples of benchmarks, so
@@ -304,7 +309,15 @@ func extractRuns(r *Results, m Metric, cache sampleCache) ([]runMetric, error) {
 			if m.agg == pooledQuantile {
 				rm.value = Quantile(rm.samples, m.q)
 			} else {
-				rm.value = Quantile(rm.samples, 0.5)
+				// benchmath's summary of the run: the median and its
+				// distribution-free confidence interval.
+				th := benchmath.DefaultThresholds
+				sum := benchmath.AssumeNothing.Summary(benchmath.NewSample(rm.samples, &th), 0.95)
+				rm.value, rm.lo, rm.hi = sum.Center, sum.Lo, sum.Hi
+				if !finiteAll(rm.lo, rm.hi) {
+					// Too few samples for a 95 % interval.
+					rm.lo, rm.hi = rm.value, rm.value
+				}
 			}
 		} else {
 			if !plausible(unit, v) {
@@ -313,9 +326,21 @@ func extractRuns(r *Results, m Metric, cache sampleCache) ([]runMetric, error) {
 			}
 			rm.value = v
 		}
+		if rm.lo == 0 && rm.hi == 0 {
+			rm.lo, rm.hi = rm.value, rm.value
+		}
 		out = append(out, rm)
 	}
 	return out, nil
+}
+
+func finiteAll(v ...float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func findBench(run *Run, key string) *Benchmark {

@@ -120,6 +120,10 @@ type SideValue struct {
 	Runs      int       `json:"runs"`
 	Samples   int       `json:"samples"`
 	RunValues []float64 `json:"run_values"`
+	// RunLo and RunHi bound each run's value: the 95 % confidence interval
+	// of a run's median (benchmath), or the value itself.
+	RunLo []float64 `json:"run_lo,omitempty"`
+	RunHi []float64 `json:"run_hi,omitempty"`
 }
 
 // A Change is the relative change of a metric, current/baseline − 1, with

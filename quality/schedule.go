@@ -94,3 +94,12 @@ func ScheduleString(s []Side) string {
 	}
 	return b.String()
 }
+
+// ABNote is the sentence a report shows when its comparison was an
+// interleaved A/B session rather than a stored baseline, e.g.
+// "Comparison: interleaved A/B on one private network — base (A) and head
+// (B) clients alternately, 3 runs each, order ABBABA (balanced)".
+func ABNote(n int, o Order) string {
+	return fmt.Sprintf("Comparison: interleaved A/B on one private network — base (A) and head (B) clients alternately, %d runs each, order %s (%v)",
+		n, ScheduleString(Schedule(n, o)), o)
+}

@@ -106,3 +106,10 @@ func TestParseOrder(t *testing.T) {
 		t.Error("ParseOrder(random) succeeded")
 	}
 }
+
+func TestABNote(t *testing.T) {
+	want := "Comparison: interleaved A/B on one private network — base (A) and head (B) clients alternately, 3 runs each, order ABBABA (balanced)"
+	if got := ABNote(3, Balanced); got != want {
+		t.Errorf("ABNote = %q, want %q", got, want)
+	}
+}

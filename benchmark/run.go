@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/perfgate/perfgate/benchmark/torlab"
@@ -106,7 +107,14 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 	defer cancel()
 
 	ph := opts.Progress.Start("network")
-	net, err := opts.Start(ctx, torlab.Options{ClientCommand: opts.ClientCommand, Log: opts.NetworkLog})
+	topts := torlab.Options{ClientCommand: opts.ClientCommand, Log: opts.NetworkLog}
+	net, err := opts.Start(ctx, topts)
+	if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Address already in use") {
+		// Another program took a port between torlab choosing it and tor
+		// binding it (other networks run on shared machines): once more.
+		opts.Progress.Println("network: a port was taken while starting; starting a new network")
+		net, err = opts.Start(ctx, topts)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)

@@ -27,6 +27,11 @@ type Suite struct {
 	results []Result
 	ctl     *controller
 	version string
+
+	faulted   chan struct{} // closed when a network fault arrived
+	fault     error
+	closed    chan struct{}
+	closeOnce sync.Once
 }
 
 // An Option configures a Suite.
@@ -53,12 +58,37 @@ func NewSuite(log *slog.Logger, opts ...Option) *Suite {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Suite{log: log, cfg: DefaultConfig(), out: os.Stdout}
+	s := &Suite{log: log, cfg: DefaultConfig(), out: os.Stdout, faulted: make(chan struct{}), closed: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
 	s.cfg = s.cfg.withDefaults()
+	if s.faults != nil {
+		go s.watchFaults()
+	}
 	return s
+}
+
+// watchFaults makes the first network fault sticky: every watcher sees it.
+func (s *Suite) watchFaults() {
+	select {
+	case err, ok := <-s.faults:
+		if !ok {
+			return
+		}
+		s.mu.Lock()
+		s.fault = &faultError{fmt.Errorf("network fault: %w", err)}
+		s.mu.Unlock()
+		close(s.faulted)
+	case <-s.closed:
+	}
+}
+
+// networkFault returns the network fault, nil if none arrived.
+func (s *Suite) networkFault() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fault
 }
 
 // Config returns the suite's parameters.
@@ -87,6 +117,7 @@ func (s *Suite) addResult(r Result) {
 
 // Close closes the suite's control connection.
 func (s *Suite) Close() error {
+	s.closeOnce.Do(func() { close(s.closed) })
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ctl != nil {
@@ -221,12 +252,9 @@ func (s *Suite) watch(parent context.Context) (context.Context, func()) {
 				return
 			case <-ctx.Done():
 				return
-			case err, ok := <-s.faults:
-				if ok {
-					cancel(&faultError{fmt.Errorf("network fault: %w", err)})
-					return
-				}
-				s.faults = nil
+			case <-s.faulted:
+				cancel(s.networkFault())
+				return
 			case <-ctlDone:
 				if err := ctl.Err(); err != nil && !errors.Is(err, errClosed) {
 					cancel(&faultError{err})
@@ -249,6 +277,9 @@ func (s *Suite) watch(parent context.Context) (context.Context, func()) {
 func (s *Suite) fatal(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
+	}
+	if err := s.networkFault(); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	ctl := s.ctl

@@ -270,17 +270,43 @@ func TestRunTimeoutDuringNetworkStart(t *testing.T) {
 	}
 }
 
-func TestKilledClientStopsRun(t *testing.T) {
+func TestKilledProcessStopsRun(t *testing.T) {
+	tests := []struct {
+		name   string
+		victim func(n *torlab.Network) int
+		want   string
+	}{
+		{"client", func(n *torlab.Network) int { return n.Client().PID() }, "client"},
+		{"exit relay", func(n *torlab.Network) int {
+			for _, nd := range n.Nodes() {
+				if nd.Role == torlab.RoleExit {
+					return nd.PID
+				}
+			}
+			return 0
+		}, "network fault"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			killedProcessStopsRun(t, tt.victim, tt.want)
+		})
+	}
+}
+
+// killedProcessStopsRun starts a run on its own network, kills one of the
+// network's processes (chosen by victim) 1.5 s into the benchmarks, and
+// checks that the run stops promptly with the error recorded.
+func killedProcessStopsRun(t *testing.T, victim func(*torlab.Network) int, want string) {
 	needNetwork(t)
 	var pid int
 	killed := make(chan time.Time, 1)
 	start := func(ctx context.Context, o torlab.Options) (*torlab.Network, error) {
 		n, err := torlab.Start(ctx, o)
 		if err == nil {
-			pid = n.Client().PID()
+			pid = victim(n)
 			go func() {
 				time.Sleep(1500 * time.Millisecond)
-				syscall.Kill(pid, syscall.SIGKILL) // the client this test started
+				syscall.Kill(pid, syscall.SIGKILL) // a process of the network this test started
 				killed <- time.Now()
 			}()
 		}
@@ -294,14 +320,14 @@ func TestKilledClientStopsRun(t *testing.T) {
 	case at := <-killed:
 		stopped = time.Since(at)
 	default:
-		t.Fatalf("Run returned before the client was killed: %v", err)
+		t.Fatalf("Run returned before the process was killed: %v", err)
 	}
-	if !errors.Is(err, ErrRun) {
-		t.Fatalf("Run = %v, want ErrRun", err)
+	if !errors.Is(err, ErrRun) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Run = %v, want ErrRun naming %q", err, want)
 	}
 	t.Logf("Run stopped %v after the kill: %v", stopped, err)
 	if stopped > 15*time.Second {
-		t.Errorf("Run stopped %v after the client was killed, want within 5 s (plus teardown)", stopped)
+		t.Errorf("Run stopped %v after the kill, want within 5 s (plus teardown)", stopped)
 	}
 	if len(res.Runs) != 1 || res.Runs[0].Error == "" {
 		t.Fatalf("runs %+v, want one run with its error", res.Runs)
@@ -311,6 +337,6 @@ func TestKilledClientStopsRun(t *testing.T) {
 		t.Errorf("benchmarks %+v, want the interrupted one recorded with its error", bs)
 	}
 	if processAlive(pid) {
-		t.Errorf("client %d still alive", pid)
+		t.Errorf("process %d still alive", pid)
 	}
 }

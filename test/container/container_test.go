@@ -66,6 +66,10 @@ func newEnv(t *testing.T) *env {
 		b:     &buildah{args: strings.Fields(args)},
 		image: fmt.Sprintf("localhost/perfgate-container-test:%d", os.Getpid()),
 	}
+	var err2 error
+	if e.b.env, err2 = dockerUlimits(state); err2 != nil {
+		t.Fatal(err2)
+	}
 	if c := os.Getenv("PERFGATE_CT_CONTEXT"); c != "" {
 		e.context = c
 	}
@@ -283,20 +287,20 @@ func (e *env) inspectImage(ctx context.Context) (string, error) {
 		}
 		return nil
 	})
-	for _, p := range []string{"etc/ssl/certs/ca-certificates.crt", "usr/bin/tor"} {
+	for _, p := range []string{"etc/ssl/certs/ca-certificates.crt"} {
 		if _, err := os.Stat(filepath.Join(c.rootfs, p)); err != nil {
 			problems = append(problems, fmt.Sprintf("/%s is missing from the image", p))
 		}
 	}
 
 	// The tor the suite will find: the first on PATH, Debian's package.
-	out, err := output(c.exec(ctx, nil, "sh", "-c", `command -v tor; tor --version | head -n 1; dpkg-query -W -f '${Version}\n' tor`))
+	out, err := output(c.exec(ctx, nil, "sh", "-c", `command -v tor; tor --version | head -n 1; dpkg -S "$(readlink -f "$(command -v tor)")"; dpkg-query -W -f '${Version}\n' tor`))
 	if err != nil {
 		return "", fmt.Errorf("running tor in the image: %w", err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 3 || lines[0] != "/usr/bin/tor" {
-		problems = append(problems, fmt.Sprintf("tor in the image: want /usr/bin/tor from Debian's package, got %q", lines))
+	if len(lines) != 4 || !strings.HasPrefix(lines[2], "tor: ") {
+		problems = append(problems, fmt.Sprintf("tor in the image: want the first tor on PATH to be Debian's package, got %q", lines))
 	}
 	m := regexp.MustCompile(`^Tor version ([0-9][^ ]*?)\.?$`).FindStringSubmatch(lines[min(1, len(lines)-1)])
 	if m == nil {

@@ -75,7 +75,8 @@ func newScenario(t *testing.T, e *env) *scenario {
 	git(t, work, "push", "-q", "origin", "HEAD:refs/heads/feature")
 	sc.mergeRef(t, sc.base1)
 
-	sc.gh = newFakeGitHub(t, owner, repoName, token, sc.bare)
+	sc.gh = newFakeGitHub(owner, repoName, token, sc.bare)
+	t.Cleanup(sc.gh.Close)
 	sc.gh.setPR(prNumber, sc.base1, sc.head)
 	return sc
 }
@@ -315,8 +316,12 @@ func (sc *scenario) checkResult(t *testing.T, res *actionResult, verdict string,
 		if strings.Contains(s, "dubious ownership") {
 			errorf("git refused the workspace (dubious ownership): the action must handle a workspace owned by another uid")
 		}
-		if strings.Contains(s, token) {
-			errorf("the token was printed")
+		for _, l := range strings.Split(s, "\n") {
+			// ::add-mask:: tells the runner to mask it: the one place it may appear.
+			if strings.Contains(l, token) && !strings.HasPrefix(l, "::add-mask::") {
+				errorf("the token was printed: %q", strings.ReplaceAll(l, token, "***"))
+				break
+			}
 		}
 	}
 	if len(res.leftover) > 0 {
@@ -409,4 +414,37 @@ func head(s string, lines int) string {
 		ls = ls[:lines]
 	}
 	return strings.Join(ls, "\n")
+}
+
+// git runs git on the host with a fixed identity and no user config.
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := command(ctx, "git", append([]string{"-C", dir, "-c", "user.name=perfgate test", "-c", "user.email=test@perfgate.invalid",
+		"-c", "init.defaultBranch=main", "-c", "advice.detachedHead=false", "-c", "protocol.file.allow=always"}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_DATE=2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z")
+	out, err := output(cmd)
+	if err != nil {
+		t.Fatalf("git: %v", err)
+	}
+	return strings.TrimSpace(out)
+}
+
+// checkout makes workspace a depth-1 checkout of ref of the bare repository
+// the way actions/checkout does for a pull request (fetch the merge ref at
+// depth 1, detached checkout), then points origin at the fake GitHub so
+// that anything git tries stays on loopback.
+func checkout(t *testing.T, bare, ref, workspace, originURL string) {
+	t.Helper()
+	if err := os.MkdirAll(workspace, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git(t, workspace, "init", "-q")
+	git(t, workspace, "remote", "add", "origin", "file://"+bare)
+	remote := "refs/remotes/" + strings.TrimPrefix(ref, "refs/")
+	git(t, workspace, "fetch", "-q", "--no-tags", "--prune", "--depth=1", "origin", "+"+ref+":"+remote)
+	git(t, workspace, "checkout", "-q", "--force", remote)
+	git(t, workspace, "remote", "set-url", "origin", originURL)
 }

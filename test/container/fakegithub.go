@@ -1,5 +1,3 @@
-//go:build containertest
-
 package container
 
 import (
@@ -14,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -26,7 +23,6 @@ import (
 // test can assert what the Action told GitHub. Unknown routes answer 404 and
 // are recorded as unexpected.
 type fakeGitHub struct {
-	t        *testing.T
 	srv      *httptest.Server
 	basePath string
 	token    string
@@ -64,9 +60,9 @@ type fakeStatus struct {
 // commits in the bare repository.
 type fakePR struct{ base, head string }
 
-func newFakeGitHub(t *testing.T, owner, repo, token, bare string) *fakeGitHub {
+func newFakeGitHub(owner, repo, token, bare string) *fakeGitHub {
 	f := &fakeGitHub{
-		t: t, basePath: "/api/v3", token: token, owner: owner, repo: repo, bare: bare,
+		basePath: "/api/v3", token: token, owner: owner, repo: repo, bare: bare,
 		nextID: 1000, comments: map[int][]*fakeComment{}, prs: map[int]fakePR{},
 	}
 	mux := http.NewServeMux()
@@ -85,9 +81,11 @@ func newFakeGitHub(t *testing.T, owner, repo, token, bare string) *fakeGitHub {
 	})
 	// httptest listens on 127.0.0.1 only, as every listener of the project.
 	f.srv = httptest.NewServer(f.guard(mux))
-	t.Cleanup(f.srv.Close)
 	return f
 }
+
+// Close shuts the server down.
+func (f *fakeGitHub) Close() { f.srv.Close() }
 
 // URL is GITHUB_API_URL for the Action.
 func (f *fakeGitHub) URL() string { return f.srv.URL + f.basePath }

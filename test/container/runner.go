@@ -1,10 +1,7 @@
-//go:build containertest
-
 package container
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,7 +9,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"testing"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -215,39 +211,6 @@ func readFileCommand(path string) (map[string]string, error) {
 		out[name] = val
 	}
 	return out, sc.Err()
-}
-
-// git runs git on the host with a fixed identity and no user config.
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := command(ctx, "git", append([]string{"-C", dir, "-c", "user.name=perfgate test", "-c", "user.email=test@perfgate.invalid",
-		"-c", "init.defaultBranch=main", "-c", "advice.detachedHead=false", "-c", "protocol.file.allow=always"}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_DATE=2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z")
-	out, err := output(cmd)
-	if err != nil {
-		t.Fatalf("git: %v", err)
-	}
-	return strings.TrimSpace(out)
-}
-
-// checkout makes workspace a depth-1 checkout of ref of the bare repository
-// the way actions/checkout does for a pull request (fetch the merge ref at
-// depth 1, detached checkout), then points origin at the fake GitHub so
-// that anything git tries stays on loopback.
-func checkout(t *testing.T, bare, ref, workspace, originURL string) {
-	t.Helper()
-	if err := os.MkdirAll(workspace, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	git(t, workspace, "init", "-q")
-	git(t, workspace, "remote", "add", "origin", "file://"+bare)
-	remote := "refs/remotes/" + strings.TrimPrefix(ref, "refs/")
-	git(t, workspace, "fetch", "-q", "--no-tags", "--prune", "--depth=1", "origin", "+"+ref+":"+remote)
-	git(t, workspace, "checkout", "-q", "--force", remote)
-	git(t, workspace, "remote", "set-url", "origin", originURL)
 }
 
 // pullRequestEvent is a pull_request ("synchronize") payload as GitHub

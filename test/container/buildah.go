@@ -1,5 +1,3 @@
-//go:build containertest
-
 package container
 
 import (
@@ -23,10 +21,34 @@ import (
 // cleaning up is removing one directory.
 type buildah struct {
 	args []string // global arguments
+	env  []string // added to the environment (CONTAINERS_CONF)
 }
 
 func (b *buildah) cmd(ctx context.Context, args ...string) *exec.Cmd {
-	return command(ctx, "buildah", append(append([]string(nil), b.args...), args...)...)
+	cmd := command(ctx, "buildah", append(append([]string(nil), b.args...), args...)...)
+	if len(b.env) > 0 {
+		cmd.Env = append(os.Environ(), b.env...)
+	}
+	return cmd
+}
+
+// dockerUlimits writes a containers.conf that gives containers the open
+// files limit Docker (25 and later) gives them, soft 1024 and a high hard
+// limit that a program may raise its soft limit to — rather than buildah's
+// own 1024:1024 — bounded by what this machine allows, and returns the
+// environment that makes buildah use it.
+func dockerUlimits(dir string) ([]string, error) {
+	var r syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
+		return nil, err
+	}
+	hard := min(r.Max, 524288)
+	p := filepath.Join(dir, "containers.conf")
+	conf := fmt.Sprintf("[containers]\ndefault_ulimits = [\"nofile=%d:%d\"]\n", min(1024, hard), hard)
+	if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
+		return nil, err
+	}
+	return []string{"CONTAINERS_CONF=" + p}, nil
 }
 
 // run runs buildah to completion and returns its standard output; the

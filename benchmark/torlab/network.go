@@ -43,7 +43,7 @@ type Options struct {
 	InfoLogs bool
 
 	StartTimeout time.Duration // bound on Start (and AddClient); 0 means 90 s
-	StopTimeout  time.Duration // SIGTERM to SIGKILL on Close; 0 means 5 s
+	StopTimeout  time.Duration // SIGTERM to SIGKILL on Close; 0 means 2 s
 }
 
 func (o Options) withDefaults() Options {
@@ -57,7 +57,7 @@ func (o Options) withDefaults() Options {
 		o.StartTimeout = 90 * time.Second
 	}
 	if o.StopTimeout <= 0 {
-		o.StopTimeout = 5 * time.Second
+		o.StopTimeout = 2 * time.Second
 	}
 	return o
 }
@@ -104,10 +104,8 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	if n.torPath, err = lookPath(opts.TorPath, "tor"); err != nil {
 		return nil, err
 	}
-	gencert, err := lookPath(opts.GencertPath, "tor-gencert")
-	if err != nil {
-		return nil, err
-	}
+	// tor-gencert is needed only when the key cache lacks authority keys.
+	gencert, gencertErr := lookPath(opts.GencertPath, "tor-gencert")
 	raiseNoFile()
 	if opts.Dir != "" {
 		if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
@@ -154,11 +152,18 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	switch keyRoot {
 	case "":
 		keyRoot = defaultKeyCache()
+		if err := os.MkdirAll(keyRoot, 0o700); err != nil {
+			n.logf("no key cache (%v): making new keys", err)
+			keyRoot = filepath.Join(n.dir, "keys")
+		}
 	case "off":
 		keyRoot = filepath.Join(n.dir, "keys")
 	}
 	keys, err := keySet(sctx, keyRoot, names, n.torPath, gencert)
 	if err != nil {
+		if gencertErr != nil {
+			err = fmt.Errorf("%w (%w)", err, gencertErr)
+		}
 		return nil, err
 	}
 	n.logf("keys for %d nodes ready in %v (%s)", len(names), time.Since(t).Round(time.Millisecond), keyRoot)
@@ -218,15 +223,23 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	}
 	n.logf("started %d authorities, %d relays, %d exits and the client in %s", 3, opts.Relays, opts.Exits, n.dir)
 
-	if err := n.waitConsensus(sctx, relays); err != nil {
+	// Relays and the client that asked before the consensus existed back
+	// off: SIGHUP (SIGNAL RELOAD for the client) makes them fetch it now,
+	// so that relays know each other and the client bootstraps at once.
+	kick := func(ctx context.Context) {
+		for _, r := range relays {
+			_ = r.proc.Signal(syscall.SIGHUP)
+		}
+		if err := n.reloadClient(ctx, c); err != nil && ctx.Err() == nil {
+			n.logf("reloading the client: %v", err)
+		}
+	}
+	if err := n.waitConsensus(sctx, relays, kick); err != nil {
 		return nil, err
 	}
 	n.logf("consensus lists every relay after %v", time.Since(first).Round(time.Millisecond))
-	// Relays that asked before the consensus existed back off; SIGHUP
-	// makes them fetch it now, so that they know each other.
-	for _, r := range relays {
-		_ = r.proc.Signal(syscall.SIGHUP)
-	}
+	kick(sctx)
+	c.node.earlyStart = false // reloaded
 	if err := n.clientReady(sctx, c); err != nil {
 		return nil, err
 	}
@@ -242,7 +255,9 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 // waitConsensus waits until an authority serves a consensus in which every
 // relay is Running and every exit has the Exit flag. Each authority is
 // polled on its own, so that a slow one does not delay the answer.
-func (n *Network) waitConsensus(ctx context.Context, relays []*Node) error {
+//
+// kick is called when the consensus is due out (see hurryVote).
+func (n *Network) waitConsensus(ctx context.Context, relays []*Node, kick func(context.Context)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type report struct {
@@ -250,7 +265,7 @@ func (n *Network) waitConsensus(ctx context.Context, relays []*Node) error {
 		err     error
 	}
 	reports := make(chan report, 16)
-	go n.hurryVote(ctx, relays)
+	go n.hurryVote(ctx, relays, kick)
 	for _, a := range n.cfg.authorities {
 		go func() {
 			for ctx.Err() == nil {
@@ -316,7 +331,11 @@ func (n *Network) waitConsensus(ctx context.Context, relays []*Node) error {
 // without them): SETCONF TestingV3AuthVotingStartOffset on all three makes
 // tor reschedule. The fixed schedule of the torrc must allow for a slow
 // machine; this lets a fast one vote as soon as it can.
-func (n *Network) hurryVote(ctx context.Context, relays []*Node) {
+//
+// It calls kick just after the consensus is due to be published, to save
+// the time polling takes to see it; waitConsensus's caller kicks again once
+// it has seen it, in case this was too early.
+func (n *Network) hurryVote(ctx context.Context, relays []*Node, kick func(context.Context)) {
 	const lead = 1500 * time.Millisecond // from SETCONF to the vote
 	for ctx.Err() == nil {
 		complete := true
@@ -358,6 +377,13 @@ func (n *Network) hurryVote(ctx context.Context, relays []*Node) {
 				}
 				wg.Wait()
 				n.logf("all descriptors in after %v: first consensus moved to valid-after %s", time.Since(n.first).Round(time.Millisecond), va.Format("15:04:05"))
+			} else {
+				va = n.validAfter
+			}
+			select {
+			case <-time.After(time.Until(va.Add(300 * time.Millisecond))):
+				kick(ctx)
+			case <-ctx.Done():
 			}
 			return
 		}
@@ -451,6 +477,9 @@ func (n *Network) Close() error {
 		n.closing.Store(true)
 		if n.stopOnClose != nil {
 			n.stopOnClose()
+		}
+		if n.spawner != nil {
+			n.spawner.refuse() // from here on the set of processes is fixed
 		}
 		nodes := n.Nodes()
 		var wg sync.WaitGroup

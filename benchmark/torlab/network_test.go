@@ -42,6 +42,7 @@ func pidsOf(n *Network) []int {
 // no port is shared, both carry traffic, and closing one leaves the other
 // healthy with every process of the closed one gone and its directory removed.
 func TestTwoNetworksSideBySide(t *testing.T) {
+	t.Parallel()
 	a := sharedNetwork(t)
 	b, err := Start(context.Background(), Options{Dir: t.TempDir(), Log: testLog{t}})
 	if err != nil {
@@ -94,6 +95,7 @@ func TestTwoNetworksSideBySide(t *testing.T) {
 // naming it with its log tail. Then cancelling the context given to Start
 // tears everything down.
 func TestRelayCrashThenCancel(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	n, err := Start(ctx, Options{Dir: t.TempDir(), Relays: 2, Exits: 1, Log: testLog{t}})

@@ -129,11 +129,15 @@ func lastLines(buf []byte, n int) string {
 // A spawner starts processes from one OS thread that stays alive as long
 // as the network: Linux delivers PR_SET_PDEATHSIG when the thread that
 // forked a child exits, not the process, so the children must not be forked
-// from an arbitrary Go thread.
+// from an arbitrary Go thread (Go ends the thread of a goroutine that exits
+// locked to it).
 type spawner struct {
 	reqs chan func()
 	once sync.Once
 	done chan struct{}
+
+	mu      sync.Mutex // held while a process starts
+	refused bool       // no more starts: the network is closing
 }
 
 func newSpawner() *spawner {
@@ -157,23 +161,26 @@ func newSpawner() *spawner {
 	return s
 }
 
-// do runs f on the spawner's thread and waits for it.
-func (s *spawner) do(f func()) error {
-	fin := make(chan struct{})
-	select {
-	case s.reqs <- func() { f(); close(fin) }:
-		<-fin
-		return nil
-	case <-s.done:
-		return errors.New("torlab: network is closed")
-	}
+// refuse makes every later start fail; it returns once a start in progress
+// has finished, so that afterwards every started node has its process set.
+func (s *spawner) refuse() {
+	s.mu.Lock()
+	s.refused = true
+	s.mu.Unlock()
 }
 
+// stop ends the spawner's thread; call it once every child is gone (the
+// thread's exit would SIGKILL the children that are left).
 func (s *spawner) stop() { s.once.Do(func() { close(s.done) }) }
 
 // start runs n.argv with stdout and stderr going to n.LogPath. onExit is
 // called (from another goroutine) after the process has been reaped.
 func (s *spawner) start(n *Node, dir string, onExit func(*Node)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refused {
+		return errors.New("torlab: network is closed")
+	}
 	logf, err := os.OpenFile(n.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
@@ -187,9 +194,12 @@ func (s *spawner) start(n *Node, dir string, onExit func(*Node)) error {
 		Pdeathsig: syscall.SIGKILL,
 	}
 	var startErr error
-	if err := s.do(func() { startErr = cmd.Start() }); err != nil {
-		logf.Close()
-		return err
+	fin := make(chan struct{})
+	select {
+	case s.reqs <- func() { startErr = cmd.Start(); close(fin) }:
+		<-fin
+	case <-s.done:
+		startErr = errors.New("torlab: network is closed")
 	}
 	if startErr != nil {
 		logf.Close()

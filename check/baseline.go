@@ -59,7 +59,9 @@ func NewBaseline(r *Results, m BaselineMeta) (*Baseline, error) {
 	}, nil
 }
 
-// complete reports the first reason r is a failed or partial run.
+// complete reports the first reason r is a failed or partial run: a run
+// that failed, a benchmark that reported an error, or a gated metric that
+// some runs have and others lack.
 func complete(r *Results) error {
 	for i := range r.Runs {
 		run := &r.Runs[i]
@@ -80,7 +82,9 @@ func complete(r *Results) error {
 		if err != nil {
 			return err
 		}
-		if len(rm) != len(r.Runs) {
+		// Missing from every run is a suite that does not measure it;
+		// missing from some runs is a partial run.
+		if len(rm) != len(r.Runs) && len(rm) > 0 {
 			return fmt.Errorf("%s is missing from %d of %d runs", m.Key, len(r.Runs)-len(rm), len(r.Runs))
 		}
 	}

@@ -65,6 +65,13 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 			rep.Notes = append(rep.Notes, "Baseline: "+n)
 		}
 	}
+	if baseline != nil {
+		for _, run := range baseline.Runs {
+			if run.Error != "" {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("baseline run %d failed: %s", run.Index, oneLine(run.Error)))
+			}
+		}
+	}
 	failed := false
 	for _, run := range current.Runs {
 		if run.Error != "" {

@@ -278,6 +278,16 @@ func TestBaseline(t *testing.T) {
 			t.Errorf("error %v", err)
 		}
 	})
+	t.Run("a metric the suite does not measure is not partial", func(t *testing.T) {
+		none := mutate(r, func(r *Results) {
+			for i := range r.Runs {
+				r.Runs[i].Benchmarks = r.Runs[i].Benchmarks[:2]
+			}
+		})
+		if _, err := NewBaseline(none, BaselineMeta{}); err != nil {
+			t.Error(err)
+		}
+	})
 	t.Run("an invalid baseline is not written", func(t *testing.T) {
 		bad := *b
 		bad.Schema = "nope"

@@ -114,14 +114,19 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	payload := payloadOf(s.cfg.PayloadBytes)
 	var all []time.Duration
 	var lastWall time.Duration
+	lastLevel := 0
 	stopReason := ""
 	for {
 		level, ok := ladder.Next()
 		if !ok {
 			break
 		}
-		elapsed := time.Since(start)
-		if elapsed+3*lastWall+time.Second > s.cfg.LadderBudget && len(r.Levels) >= len(s.cfg.StreamLevels) {
+		// The next level's wall time, estimated in proportion to the last's.
+		var est time.Duration
+		if lastLevel > 0 {
+			est = time.Duration(float64(lastWall) * float64(level) / float64(lastLevel))
+		}
+		if time.Since(start)+est > s.cfg.LadderBudget && len(r.Levels) >= len(s.cfg.StreamLevels) {
 			stopReason = "time budget"
 			break
 		}
@@ -143,7 +148,7 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 			}
 			r.FailureReasons[reason] += c
 		}
-		lastWall = b.Wall
+		lastWall, lastLevel = b.Wall, level
 		// Let the client tear the streams down before the next level.
 		select {
 		case <-time.After(200 * time.Millisecond):

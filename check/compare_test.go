@@ -227,3 +227,22 @@ func TestQuantile(t *testing.T) {
 		t.Error("Quantile of nothing is not NaN")
 	}
 }
+
+func TestRankTestFromFiveRuns(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		scale  float64
+		status Status
+	}{{"A/A", 1, StatusPass}, {"+30 %", 1.3, StatusRegressed}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Compare(noiseResults(t, 1, 1, 2, 3, 4, 5), noiseResults(t, tc.scale, 4, 5, 6, 7, 8), DefaultConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := metricOf(t, rep, MetricCircuitBuildP95)
+			if m.Change.Test != "Mann–Whitney U over runs" || m.Status != tc.status {
+				t.Errorf("test %q, status %s (%s)", m.Change.Test, m.Status, m.Reason)
+			}
+		})
+	}
+}

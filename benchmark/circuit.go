@@ -23,7 +23,7 @@ func (s *Suite) BenchmarkCircuitBuild(ctx context.Context) error {
 // BenchmarkCircuitBuildConcurrent builds Config.Circuits circuits with
 // Config.CircuitConcurrency builds in flight at a time.
 func (s *Suite) BenchmarkCircuitBuildConcurrent(ctx context.Context) error {
-	name := fmt.Sprintf("Circuit Build Performance (%d concurrent)", s.cfg.CircuitConcurrency)
+	name := fmt.Sprintf("Concurrent Circuit Build Performance (%d at a time)", s.cfg.CircuitConcurrency)
 	return s.circuitBuild(ctx, check.BenchCircuitBuildConcurrent, name, s.cfg.CircuitConcurrency)
 }
 

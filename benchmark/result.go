@@ -35,8 +35,10 @@ type Result struct {
 	FailureReasons map[string]int
 	// Memory holds the client's memory samples.
 	Memory []check.MemorySample
-	// Levels holds every level of a stream ladder.
-	Levels []check.StreamLevel
+	// Levels holds every level of a stream ladder; StopReason says why
+	// the ladder stopped climbing ("knee found", "time budget", …).
+	Levels     []check.StreamLevel
+	StopReason string
 }
 
 // setLatencies stores the samples and their percentiles.

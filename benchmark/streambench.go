@@ -177,7 +177,7 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	if lim := clientFDLimit(s.ep.PID); lim > 0 {
 		r.metric("client_fd_limit", lim)
 	}
-	r.AdditionalMetrics["stop_reason"] = stopReason
+	r.StopReason = stopReason
 	meets := capacity >= s.cfg.TargetStreams
 	r.metric("meets_target", meets)
 	r.Success = meets

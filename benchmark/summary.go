@@ -40,50 +40,88 @@ func WriteResultsSummary(w io.Writer, rs []Result) error {
 	fmt.Fprintf(&b, "\n%s\nBENCHMARK RESULTS SUMMARY\n%s\n", rule, rule)
 	passed := 0
 	for _, r := range rs {
-		fmt.Fprintf(&b, "\n%s\n", r.Name)
-		fmt.Fprintf(&b, "  Duration: %v\n", r.Duration)
-		fmt.Fprintf(&b, "  Operations: %d (%.2f ops/sec)\n", r.TotalOperations, r.OperationsPerSec)
-		if r.P50Latency > 0 || r.MaxLatency > 0 {
-			fmt.Fprintf(&b, "  Latency (p50/p95/p99/max): %v / %v / %v / %v\n", r.P50Latency, r.P95Latency, r.P99Latency, r.MaxLatency)
-		}
-		fmt.Fprintf(&b, "  Memory: %s in use, %s allocated\n", FormatBytes(r.MemoryInUse), FormatBytes(r.MemoryAllocated))
-		if r.Failures > 0 {
-			fmt.Fprintf(&b, "  Failures: %d (%s)\n", r.Failures, reasons(r.FailureReasons))
-		}
-		for _, lv := range r.Levels {
-			mark := "✓"
-			if !lv.Pass {
-				mark = "✗"
-			}
-			fmt.Fprintf(&b, "  Level %d streams: %d ok, %d failed, p50/p95/max %v / %v / %v, %s/s %s\n",
-				lv.Streams, lv.OK, lv.Failed, secs(lv.P50S), secs(lv.P95S), secs(lv.MaxS),
-				FormatBytes(uint64(lv.ThroughputBytesPerS)), mark)
+		if len(r.Levels) > 0 {
+			writeLevels(&b, r)
+		} else {
+			writeResult(&b, r)
 		}
 		if r.Success {
 			passed++
-			b.WriteString("  Status: ✓ PASS\n")
-		} else {
-			b.WriteString("  Status: ✗ FAIL\n")
-		}
-		if r.Error != nil {
-			fmt.Fprintf(&b, "  Error: %v\n", r.Error)
-		}
-		if len(r.AdditionalMetrics) > 0 {
-			b.WriteString("  Additional Metrics:\n")
-			keys := make([]string, 0, len(r.AdditionalMetrics))
-			for k := range r.AdditionalMetrics {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				fmt.Fprintf(&b, "    %s: %s\n", k, formatMetric(k, r.AdditionalMetrics[k]))
-			}
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n\n%s\nFINAL RESULTS: %d PASSED, %d FAILED (out of %d total)\n%s\n",
 		rule, rule, passed, len(rs)-passed, len(rs), rule)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeResult writes one result as a go-tor block.
+func writeResult(b *strings.Builder, r Result) {
+	fmt.Fprintf(b, "\n%s\n", r.Name)
+	fmt.Fprintf(b, "  Duration: %v\n", r.Duration)
+	fmt.Fprintf(b, "  Operations: %d (%.2f ops/sec)\n", r.TotalOperations, r.OperationsPerSec)
+	if r.P50Latency > 0 || r.MaxLatency > 0 {
+		fmt.Fprintf(b, "  Latency (p50/p95/p99/max): %v / %v / %v / %v\n", r.P50Latency, r.P95Latency, r.P99Latency, r.MaxLatency)
+	}
+	fmt.Fprintf(b, "  Memory: %s in use, %s allocated\n", FormatBytes(r.MemoryInUse), FormatBytes(r.MemoryAllocated))
+	writeTail(b, r.Success, r.Failures, r.FailureReasons, r.Error, r.AdditionalMetrics)
+}
+
+// writeTail writes a block's failures, status, error and metrics.
+func writeTail(b *strings.Builder, success bool, failures int, reasonsByName map[string]int, err error, metrics map[string]interface{}) {
+	if failures > 0 {
+		fmt.Fprintf(b, "  Failures: %d (%s)\n", failures, reasons(reasonsByName))
+	}
+	if success {
+		b.WriteString("  Status: ✓ PASS\n")
+	} else {
+		b.WriteString("  Status: ✗ FAIL\n")
+	}
+	if err != nil {
+		fmt.Fprintf(b, "  Error: %s\n", oneLine(err.Error()))
+	}
+	if len(metrics) > 0 {
+		b.WriteString("  Additional Metrics:\n")
+		keys := make([]string, 0, len(metrics))
+		for k := range metrics {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(b, "    %s: %s\n", k, formatMetric(k, metrics[k]))
+		}
+	}
+}
+
+// writeLevels writes a stream ladder as go-tor does, one "Stream Scaling
+// (N streams)" block per level, then a "Stream Capacity" block with the
+// ladder's outcome.
+func writeLevels(b *strings.Builder, r Result) {
+	for _, lv := range r.Levels {
+		fmt.Fprintf(b, "\n%s (%d streams)\n", r.Name, lv.Streams)
+		wall := time.Duration(lv.WallS * float64(time.Second))
+		fmt.Fprintf(b, "  Duration: %v\n", wall)
+		ops := 0.0
+		if lv.WallS > 0 {
+			ops = float64(lv.OK) / lv.WallS
+		}
+		fmt.Fprintf(b, "  Operations: %d (%.2f ops/sec)\n", lv.OK, ops)
+		fmt.Fprintf(b, "  Latency (p50/p95/max): %v / %v / %v\n", secs(lv.P50S), secs(lv.P95S), secs(lv.MaxS))
+		failures := 0
+		for _, n := range lv.Errors {
+			failures += n
+		}
+		writeTail(b, lv.Pass, failures, lv.Errors, nil, map[string]interface{}{
+			"num_streams": lv.Streams, "ok": lv.OK, "failed": lv.Failed,
+			"throughput_bytes_per_s": lv.ThroughputBytesPerS,
+		})
+	}
+	fmt.Fprintf(b, "\nStream Capacity\n")
+	fmt.Fprintf(b, "  Duration: %v\n", r.Duration)
+	fmt.Fprintf(b, "  Operations: %d (%.2f ops/sec)\n", r.TotalOperations, r.OperationsPerSec)
+	fmt.Fprintf(b, "  Ladder: %d levels, stopped: %s\n", len(r.Levels), r.StopReason)
+	fmt.Fprintf(b, "  Memory: %s in use, %s allocated\n", FormatBytes(r.MemoryInUse), FormatBytes(r.MemoryAllocated))
+	writeTail(b, r.Success, r.Failures, r.FailureReasons, r.Error, r.AdditionalMetrics)
 }
 
 func secs(s float64) time.Duration {

@@ -371,7 +371,7 @@ func sampleResults() []Result {
 				{Streams: 10, OK: 10, P50S: 0.012, P95S: 0.015, MaxS: 0.016, WallS: 0.02, ThroughputBytesPerS: 512000, Pass: true},
 				{Streams: 3200, OK: 3000, Failed: 200, P50S: 1.2, P95S: 2.5, MaxS: 3, WallS: 3.1, Errors: map[string]int{"timeout": 200}},
 			},
-			AdditionalMetrics: map[string]interface{}{"stream_capacity": 1600, "stop_reason": "knee found"}},
+			StopReason: "knee found", AdditionalMetrics: map[string]interface{}{"stream_capacity": 1600, "knee_streams": 3200}},
 		{Key: check.BenchConcurrentStreams, Name: "Concurrent Streams Performance", Duration: time.Second,
 			Error: errors.New("client process 42 exited")},
 	}
@@ -389,6 +389,39 @@ func TestWriteSummaryGolden(t *testing.T) {
 	golden(t, filepath.Join("testdata", "summary.golden"), b.Bytes())
 }
 
+// TestSummaryParsesAsGoTor checks that the summary is go-tor's format as
+// package check reads it: the same benchmarks, the ladder's levels and so
+// the stream capacity.
+func TestSummaryParsesAsGoTor(t *testing.T) {
+	rs := sampleResults()
+	rs = append(rs, Result{Key: check.BenchCircuitBuildConcurrent, Name: "Concurrent Circuit Build Performance (10 at a time)",
+		Success: true, Latencies: []time.Duration{time.Millisecond}, P50Latency: time.Millisecond, P95Latency: time.Millisecond,
+		P99Latency: time.Millisecond, MaxLatency: time.Millisecond})
+	var b bytes.Buffer
+	if err := WriteResultsSummary(&b, rs); err != nil {
+		t.Fatal(err)
+	}
+	res, err := check.ParseGoTor(b.Bytes(), "summary")
+	if err != nil {
+		t.Fatalf("check cannot read the summary: %v\n%s", err, b.String())
+	}
+	got := map[string]check.Benchmark{}
+	for _, bm := range res.Runs[0].Benchmarks {
+		got[bm.Key] = bm
+	}
+	for _, r := range rs {
+		if _, ok := got[r.Key]; !ok {
+			t.Errorf("benchmark %s (%q) not found; got %v", r.Key, r.Name, res.Runs[0].Benchmarks)
+		}
+	}
+	if lv := got[check.BenchStreamScaling].Levels; len(lv) != 2 || lv[0].Streams != 10 || !lv[0].Pass || lv[1].Pass {
+		t.Errorf("ladder read as %+v", lv)
+	}
+	if c := got[check.BenchCircuitBuild]; c.P95S != 0.06965 || !c.Success {
+		t.Errorf("circuit build read as %+v", c)
+	}
+}
+
 func TestResultBenchmark(t *testing.T) {
 	rs := sampleResults()
 	b := rs[0].Benchmark()
@@ -404,7 +437,8 @@ func TestResultBenchmark(t *testing.T) {
 	if s := rs[3].Benchmark(); s.Metrics["stream_capacity"] != 1600 || len(s.Levels) != 2 {
 		t.Errorf("scaling converted to %+v", s)
 	}
-	if _, ok := rs[3].Benchmark().Metrics["stop_reason"]; ok {
+	rs[3].AdditionalMetrics["note"] = "text"
+	if _, ok := rs[3].Benchmark().Metrics["note"]; ok {
 		t.Error("a string metric became a number")
 	}
 }

@@ -110,12 +110,12 @@ func QuickConfig() Config {
 	c.PoolRequests = 20
 	c.MemoryWindow = 1500 * time.Millisecond
 	c.LeakCycles = 4
-	c.LeakStreams = 50
-	c.LeakCircuits = 5
+	c.LeakStreams = 30
+	c.LeakCircuits = 3
 	c.StreamExchanges = 4
 	c.StreamMaxLevel = 1600
 	c.StreamKneeResolution = 0.25
-	c.LadderBudget = 7 * time.Second
+	c.LadderBudget = 6 * time.Second
 	c.MuxCircuits = 3
 	c.MuxStreams = 10
 	return c

@@ -132,7 +132,11 @@ func (sc *scenario) run(ctx context.Context, t *testing.T, name, base string, in
 	e := sc.e
 	sc.runs++
 	res := &actionResult{name: name, inputs: map[string]string{}, files: map[string][]byte{}}
-	job, err := newRunnerJob(filepath.Join(e.state, "runs", name))
+	dir := filepath.Join(e.state, "runs", name)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	job, err := newRunnerJob(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

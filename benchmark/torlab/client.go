@@ -133,6 +133,7 @@ func (n *Network) clientReady(ctx context.Context, c *Client) error {
 			return err
 		}
 	}
+	n.waitDirInfo(ctx, c)
 	if err := n.waitRoundTrip(ctx, c); err != nil {
 		return err
 	}
@@ -189,6 +190,33 @@ func dialControlAddr(addr string) (*control.Conn, error) {
 	return conn, nil
 }
 
+// waitDirInfo waits until the client says it has enough directory
+// information (GETINFO status/enough-dir-info), or gives up quietly when its
+// control port cannot tell. A stream opened earlier misses tor's exit
+// enclave rewrite (127.0.0.1 is the exits' own address, and an exit policy
+// that accepts only 127.0.0.1 counts as "reject all" for general streams):
+// tor then builds circuits for it in a loop that no exit can serve.
+func (n *Network) waitDirInfo(ctx context.Context, c *Client) {
+	for ctx.Err() == nil && n.Err() == nil {
+		conn, err := dialControl(c)
+		if err != nil {
+			return
+		}
+		kv, err := conn.GetInfo("status/enough-dir-info")
+		conn.Close()
+		if err != nil || len(kv) == 0 {
+			return
+		}
+		if kv[0].Val == "1" {
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // waitRoundTrip tries round trips through the client until one succeeds.
 // Attempts overlap: a new one (on a fresh circuit) starts every
 // attemptEvery while older ones still wait, at most maxAttempts at once, so
@@ -196,9 +224,9 @@ func dialControlAddr(addr string) (*control.Conn, error) {
 // network does not hold up readiness.
 func (n *Network) waitRoundTrip(ctx context.Context, c *Client) error {
 	const (
-		attemptEvery   = 750 * time.Millisecond
-		attemptTimeout = 15 * time.Second
-		maxAttempts    = 4
+		attemptEvery   = time.Second
+		attemptTimeout = 10 * time.Second
+		maxAttempts    = 6
 	)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -246,9 +274,16 @@ func (n *Network) waitRoundTrip(ctx context.Context, c *Client) error {
 		case <-n.faultSignal():
 			return n.Err()
 		case <-ctx.Done():
-			return nodeError(c.node, fmt.Errorf("no SOCKS5 round trip through an exit to the echo server %s: %w (last attempt: %v)", n.EchoAddr(), ctx.Err(), last))
+			return nodeError(c.node, fmt.Errorf("no SOCKS5 round trip through an exit to the echo server %s: %w (last failed attempt: %v)", n.EchoAddr(), ctx.Err(), orNone(last)))
 		}
 	}
+}
+
+func orNone(err error) any {
+	if err == nil {
+		return "none finished"
+	}
+	return err
 }
 
 // clientVersion asks the running client for its version, falling back to

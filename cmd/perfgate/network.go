@@ -47,6 +47,7 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&opts.ClientCommand, "client", "", "client command `TEMPLATE` (default: the system's tor)")
 	fs.StringVar(&opts.Dir, "dir", "", "parent `DIR` of the network's directory (default: the system's temporary directory)")
 	fs.StringVar(&opts.TorPath, "tor", "", "`PATH` of tor for the network's relays (default: tor from PATH)")
+	fs.StringVar(&opts.KeyCache, "key-cache", "", "`DIR` caching authority and relay keys between networks (default: the user cache directory; off: new keys every time)")
 	fs.BoolVar(&opts.InfoLogs, "info-logs", false, "every node also logs at info level to info.log in its directory")
 	fs.DurationVar(&opts.StartTimeout, "start-timeout", 90*time.Second, "give up starting after `DURATION`")
 	fs.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")

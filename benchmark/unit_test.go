@@ -484,6 +484,9 @@ func TestWriteResultsFile(t *testing.T) {
 	if err := WriteResultsFile(path, res); err != nil {
 		t.Fatal(err)
 	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("results file mode: %v %v, want 0644", fi.Mode(), err)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil || !bytes.Contains(data, []byte(`"schema": "perfgate/results/v1"`)) || !bytes.Contains(data, []byte(`"latencies_s": [`)) {
 		t.Errorf("results file: %v\n%s", err, data)

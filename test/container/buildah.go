@@ -32,23 +32,30 @@ func (b *buildah) cmd(ctx context.Context, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// dockerUlimits writes a containers.conf that gives containers the open
-// files limit Docker (25 and later) gives them, soft 1024 and a high hard
-// limit that a program may raise its soft limit to — rather than buildah's
-// own 1024:1024 — bounded by what this machine allows, and returns the
+// containersConf writes a containers.conf that gives containers an open
+// files limit like Docker's — soft 1024 and a high hard limit that a
+// program may raise its soft limit to (the harsher of Docker's defaults;
+// older daemons give 1048576:1048576) — rather than buildah's own
+// 1024:1024, bounded by what this machine allows. It returns the
 // environment that makes buildah use it.
-func dockerUlimits(dir string) ([]string, error) {
+func containersConf(dir string) ([]string, error) {
 	var r syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
 		return nil, err
 	}
 	hard := min(r.Max, 524288)
 	p := filepath.Join(dir, "containers.conf")
-	conf := fmt.Sprintf("[containers]\ndefault_ulimits = [\"nofile=%d:%d\"]\n", min(1024, hard), hard)
+	// buildah's temporary copies go under dir too, so that removing dir
+	// removes them even after buildah was killed half-way.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return nil, err
+	}
+	conf := fmt.Sprintf("[containers]\ndefault_ulimits = [\"nofile=%d:%d\"]\n\n[engine]\nimage_copy_tmp_dir = %q\n", min(1024, hard), hard, tmp)
 	if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
-	return []string{"CONTAINERS_CONF=" + p}, nil
+	return []string{"CONTAINERS_CONF=" + p, "TMPDIR=" + tmp}, nil
 }
 
 // run runs buildah to completion and returns its standard output; the

@@ -67,7 +67,7 @@ func newEnv(t *testing.T) *env {
 		image: fmt.Sprintf("localhost/perfgate-container-test:%d", os.Getpid()),
 	}
 	var err2 error
-	if e.b.env, err2 = dockerUlimits(state); err2 != nil {
+	if e.b.env, err2 = containersConf(state); err2 != nil {
 		t.Fatal(err2)
 	}
 	if c := os.Getenv("PERFGATE_CT_CONTEXT"); c != "" {
@@ -140,7 +140,7 @@ func TestContainer(t *testing.T) {
 			}
 		}
 		cmd := command(ctx, "bash", filepath.Join(e.repoRoot, "test/container/baseimages.sh"), filepath.Join(e.context, "Dockerfile"))
-		cmd.Env = append(os.Environ(), "BUILDAH_ARGS="+strings.Join(e.b.args, " "))
+		cmd.Env = append(append(os.Environ(), e.b.env...), "BUILDAH_ARGS="+strings.Join(e.b.args, " "))
 		out, err := output(cmd)
 		fmt.Print(out)
 		return err

@@ -3,6 +3,7 @@ package benchmark
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -23,6 +24,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		os.Exit(m.Run()) // fuzzing needs no network
+	}
 	if _, err := exec.LookPath("tor"); err != nil {
 		fmt.Fprintln(os.Stderr, "TestMain: tor is not installed: the tests that need a network are skipped (make deps installs it)")
 		os.Exit(m.Run())

@@ -336,7 +336,7 @@ func (n *Network) waitConsensus(ctx context.Context, relays []*Node, kick func(c
 // the time polling takes to see it; waitConsensus's caller kicks again once
 // it has seen it, in case this was too early.
 func (n *Network) hurryVote(ctx context.Context, relays []*Node, kick func(context.Context)) {
-	const lead = 1500 * time.Millisecond // from SETCONF to the vote
+	const lead = time.Second // from SETCONF to the vote
 	for ctx.Err() == nil {
 		complete := true
 		for _, a := range n.cfg.authorities {
@@ -357,9 +357,9 @@ func (n *Network) hurryVote(ctx context.Context, relays []*Node, kick func(conte
 		}
 		if complete {
 			offset, va := votingStartOffset(time.Now(), lead)
-			// Worth it if the planned vote is more than a second later, or
-			// has gone by (it may have missed a relay).
-			if va.Before(n.validAfter.Add(-time.Second)) || time.Now().After(n.validAfter.Add(-voteDelay*time.Second)) {
+			// Worth it if the planned vote is later, or has gone by (it may
+			// have missed a relay).
+			if va.Before(n.validAfter) || time.Now().After(n.validAfter.Add(-voteDelay*time.Second)) {
 				var wg sync.WaitGroup
 				for _, a := range n.cfg.authorities {
 					wg.Add(1)
@@ -379,6 +379,7 @@ func (n *Network) hurryVote(ctx context.Context, relays []*Node, kick func(conte
 				n.logf("all descriptors in after %v: first consensus moved to valid-after %s", time.Since(n.first).Round(time.Millisecond), va.Format("15:04:05"))
 			} else {
 				va = n.validAfter
+				n.logf("all descriptors in after %v: first consensus stays at valid-after %s", time.Since(n.first).Round(time.Millisecond), va.Format("15:04:05"))
 			}
 			select {
 			case <-time.After(time.Until(va.Add(300 * time.Millisecond))):

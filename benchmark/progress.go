@@ -77,7 +77,12 @@ func (ph *Phase) Update(format string, args ...any) {
 		return
 	}
 	ph.last = now
-	fmt.Fprintf(p.w, "\r\033[K%s … %s (%.1fs)", ph.name, oneLine(fmt.Sprintf(format, args...)), now.Sub(ph.start).Seconds())
+	// One terminal row: a wrapped line could not be redrawn in place.
+	state := []rune(oneLine(fmt.Sprintf(format, args...)))
+	if len(state) > 60 {
+		state = append(state[:59], '…')
+	}
+	fmt.Fprintf(p.w, "\r\033[K%s … %s (%.1fs)", ph.name, string(state), now.Sub(ph.start).Seconds())
 }
 
 // Done ends the phase with a one-line summary.

@@ -107,7 +107,11 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 	defer cancel()
 
 	ph := opts.Progress.Start("network")
-	topts := torlab.Options{ClientCommand: opts.ClientCommand, Log: opts.NetworkLog}
+	var netLog io.Writer = phaseWriter{ph}
+	if opts.NetworkLog != nil {
+		netLog = io.MultiWriter(opts.NetworkLog, netLog)
+	}
+	topts := torlab.Options{ClientCommand: opts.ClientCommand, Log: netLog}
 	net, err := opts.Start(ctx, topts)
 	if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Address already in use") {
 		// Another program took a port between torlab choosing it and tor
@@ -170,4 +174,17 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 	opts.Progress.Println("%sdone in %.1fs (network %.1fs); CPU: client %.2fs, harness %.2fs",
 		fmt.Sprintf("run %d/%d: ", index+1, opts.Runs), run.WallS, run.NetworkStartS, run.ClientCPUS, run.HarnessCPUS)
 	return run, s, err
+}
+
+// phaseWriter shows torlab's progress lines as a phase's live state.
+type phaseWriter struct{ ph *Phase }
+
+func (w phaseWriter) Write(p []byte) (int, error) {
+	if line := strings.TrimSpace(string(p)); line != "" {
+		if i := strings.LastIndexByte(line, '\n'); i >= 0 {
+			line = line[i+1:]
+		}
+		w.ph.Update("%s", line)
+	}
+	return len(p), nil
 }

@@ -65,6 +65,11 @@ var statusIcon = map[Status]string{
 
 func cellStatus(m MetricResult, icons bool) string {
 	s := statusWord(m.Status)
+	if m.Status == StatusNoBaseline && m.TargetMet != nil && *m.TargetMet {
+		// Without a baseline the target is all a gated metric is held to:
+		// say that it holds.
+		s = "target met, " + s
+	}
 	if !m.Gated {
 		s += " (not gated)"
 	}

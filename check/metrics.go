@@ -236,12 +236,12 @@ func plausible(unit string, v float64) bool {
 // unitOfExtra guesses the unit of an additional metric from its key's suffix.
 func unitOfExtra(key string) string {
 	switch {
+	case strings.HasSuffix(key, "_per_s"): // before "_s": a rate, not a duration
+		return UnitPerSecond
 	case strings.HasSuffix(key, "_s"):
 		return UnitSeconds
 	case strings.HasSuffix(key, "_bytes"):
 		return UnitBytes
-	case strings.HasSuffix(key, "_per_s"):
-		return UnitPerSecond
 	case strings.HasSuffix(key, "_ratio"):
 		return UnitRatio
 	}

@@ -219,7 +219,7 @@ func (r *Report) SetPaths(baselinePath, resultsPath string) {
 	}
 	out := baselinePath
 	if out == "" {
-		out = "baselines/main.json"
+		out = "baselines/default.json"
 	}
 	r.BaselineCommand = fmt.Sprintf("perfgate baseline --results %s --out %s", shellQuote(resultsPath), shellQuote(out))
 }

@@ -52,7 +52,8 @@ func (n *Network) AddClient(ctx context.Context, command string) (*Client, error
 		return nil, errors.New("torlab: network is closed")
 	}
 	n.mu.Lock()
-	name := fmt.Sprintf("client%d", len(n.clients)+1)
+	n.added++
+	name := fmt.Sprintf("client%d", n.added+1)
 	n.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, n.opts.StartTimeout)
 	defer cancel()
@@ -65,7 +66,14 @@ func (n *Network) addClient(ctx context.Context, command, name string) (*Client,
 	if err != nil {
 		return nil, err
 	}
-	return c, n.clientReady(ctx, c)
+	defer c.node.adding.Store(false)
+	if err := n.clientReady(ctx, c); err != nil {
+		// A client that did not come up is stopped, not reported as a fault.
+		c.node.retired.Store(true)
+		c.node.stop(n.opts.StopTimeout)
+		return nil, err
+	}
+	return c, nil
 }
 
 // startClient writes a client's torrc and starts it. With early, the client
@@ -76,6 +84,7 @@ func (n *Network) startClient(command, name string, early bool) (*Client, error)
 		return nil, err
 	}
 	nd := &Node{Name: name, Role: RoleClient, DataDir: filepath.Join(n.dir, name), SOCKSPort: ports[0], ControlPort: ports[1], earlyStart: early}
+	nd.adding.Store(!early)
 	nd.LogPath = filepath.Join(nd.DataDir, "tor.log")
 	nd.TorrcPath = filepath.Join(nd.DataDir, "torrc")
 	if err := os.MkdirAll(nd.DataDir, 0o700); err != nil {

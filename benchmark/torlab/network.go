@@ -79,6 +79,7 @@ type Network struct {
 	mu      sync.Mutex
 	nodes   []*Node
 	clients []*Client
+	added   int // clients started by AddClient, ready or not
 
 	faults   chan error
 	firstErr atomic.Pointer[error]
@@ -405,7 +406,7 @@ func nodeNames(ns []*Node) string {
 
 // exited is called when a node's process has been reaped.
 func (n *Network) exited(nd *Node) {
-	if n.closing.Load() {
+	if n.closing.Load() || nd.retired.Load() || nd.adding.Load() {
 		return
 	}
 	err := error(nodeError(nd, errors.New(exitDescription(nd.state))))

@@ -226,3 +226,22 @@ func TestStartFailureNamesNode(t *testing.T) {
 		t.Errorf("Start left %d entries in %s", len(left), dir)
 	}
 }
+
+// TestAddClientFailure adds a client whose command exits at once: AddClient
+// fails naming it, and the network is not faulted by it.
+func TestAddClientFailure(t *testing.T) {
+	n := sharedNetwork(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := n.AddClient(ctx, "sh -c 'echo torlab-test: no such client >&2; exit 3'")
+	var ne *NodeError
+	if !errors.As(err, &ne) || !strings.HasPrefix(ne.Node, "client") || !strings.Contains(err.Error(), "no such client") {
+		t.Fatalf("AddClient error = %v, want a NodeError naming the client with its log", err)
+	}
+	if err := n.Err(); err != nil {
+		t.Errorf("a failed AddClient faulted the network: %v", err)
+	}
+	if _, err := n.AddClient(ctx, "tor {nope}"); err == nil || !strings.Contains(err.Error(), "unknown placeholder") {
+		t.Errorf("bad template: err = %v", err)
+	}
+}

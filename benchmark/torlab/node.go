@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -40,6 +41,8 @@ type Node struct {
 	Fingerprint string // relay identity (hex), "" for clients
 	V3Ident     string // authorities only: the v3 identity of the authority certificate
 
+	retired    atomic.Bool // stopped on purpose: its exit is not a fault
+	adding     atomic.Bool // a client of AddClient not ready yet: its exit fails AddClient, not the network
 	argv       []string
 	earlyStart bool          // client started before the first consensus: reload it once there is one
 	exited     chan struct{} // closed when the process has been reaped

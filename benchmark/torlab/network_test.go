@@ -245,3 +245,54 @@ func TestAddClientFailure(t *testing.T) {
 		t.Errorf("bad template: err = %v", err)
 	}
 }
+
+// TestWrappedClientStops runs the client under test through a shell wrapper
+// (the PID is the shell's): Close must stop the tor the wrapper started too.
+func TestWrappedClientStops(t *testing.T) {
+	t.Parallel()
+	tor, err := exec.LookPath("tor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Start(context.Background(), Options{Dir: t.TempDir(), Relays: 1, Exits: 1,
+		ClientCommand: "sh -c '" + tor + " --defaults-torrc /dev/null -f {torrc}; echo wrapper done'"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	dir := n.Dir()
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Any process still naming the network's directory is a leak.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		left := processesUnder(dir)
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			for _, pid := range left {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+			t.Fatalf("processes left after Close: %v", left)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// processesUnder lists live processes whose command line names dir.
+func processesUnder(dir string) []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if processAlive(pid, dir) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}

@@ -234,7 +234,9 @@ func (n *Node) stop(timeout time.Duration) bool {
 		return false
 	default:
 	}
-	_ = n.proc.Signal(syscall.SIGTERM)
+	// Each process leads its own process group (Setpgid): signal the group,
+	// so that a client command that is a wrapper script stops with its tor.
+	_ = syscall.Kill(-n.PID, syscall.SIGTERM)
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	select {
@@ -242,6 +244,7 @@ func (n *Node) stop(timeout time.Duration) bool {
 		return false
 	case <-t.C:
 	}
+	_ = syscall.Kill(-n.PID, syscall.SIGKILL)
 	_ = n.proc.Kill()
 	<-n.exited
 	return true

@@ -40,8 +40,29 @@ if [ -z "$state" ]; then
 fi
 mkdir -p "$state"
 bargs="--root $state/storage --runroot $state/run --storage-driver vfs"
+# kill_leftovers kills any process still running in one of this run's
+# containers: one whose root directory (device and inode of /proc/PID/root)
+# is a container root under our own storage. The test does this after each
+# run; this catches what a killed test could not.
+kill_leftovers() {
+	local roots pids sig p id
+	roots=$(stat -c '%d:%i' "$state"/storage/vfs/dir/* 2>/dev/null | sort -u) || true
+	[ -n "$roots" ] || return 0
+	for sig in TERM TERM KILL; do
+		pids=()
+		for p in /proc/[0-9]*; do
+			id=$(stat -L -c '%d:%i' "$p/root" 2>/dev/null) || continue
+			if grep -qxF "$id" <<<"$roots"; then pids+=("${p#/proc/}"); fi
+		done
+		[ ${#pids[@]} -gt 0 ] || return 0
+		say "killing processes left in our containers (SIG$sig): ${pids[*]}"
+		kill -s "$sig" "${pids[@]}" 2>/dev/null || true
+		sleep 2
+	done
+}
 cleanup() {
 	rc=$?
+	kill_leftovers
 	if [ "${PERFGATE_CT_KEEP:-}" = 1 ]; then
 		say "kept $state (PERFGATE_CT_KEEP=1)"
 	else

@@ -372,8 +372,11 @@ func (sc *scenario) checkResult(t *testing.T, res *actionResult, verdict string,
 		if ctxName := sc.defaults["status-context"]; last.Context != ctxName {
 			errorf("commit status context %q, want the input's default %q", last.Context, ctxName)
 		}
-		if d := last.Description; d == "" || len(d) > 140 {
+		if d := last.Description; d == "" || len(d) > 140 || strings.Contains(d, "\n") {
 			errorf("commit status description %q: want one line of at most 140 characters", d)
+		}
+		if verdict == "regression" && !strings.Contains(strings.ToLower(last.Description), "circuit") {
+			errorf("commit status description %q does not name the regressed metric (circuit build p95)", last.Description)
 		}
 	}
 	if failed {

@@ -108,6 +108,10 @@ type Run struct {
 	// under test and perfgate's own process used during the benchmarks.
 	ClientCPUS  float64 `json:"client_cpu_s,omitempty"`
 	HarnessCPUS float64 `json:"harness_cpu_s,omitempty"`
+	// EchoCPUS is the CPU seconds the echo server behind the exits (the
+	// streams' destination, not part of the harness) used during the
+	// benchmarks, when it ran in a process of its own.
+	EchoCPUS float64 `json:"echo_cpu_s,omitempty"`
 	// Label tells the side of an interleaved A/B run ("A" or "B"); empty otherwise.
 	Label      string      `json:"label,omitempty"`
 	Benchmarks []Benchmark `json:"benchmarks"`

@@ -21,6 +21,10 @@ type Endpoints struct {
 	PID int
 	// EchoAddr is a TCP echo server reachable through the exits, host:port.
 	EchoAddr string
+	// EchoPID is the echo server's process id when it runs in a process
+	// of its own (see StartEchoServer); its CPU time is then reported
+	// apart from the harness's (echo_cpu_s). 0: unknown, or in this process.
+	EchoPID int
 }
 
 // validate says what is missing.

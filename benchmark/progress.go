@@ -38,6 +38,16 @@ func (p *Progress) SetPrefix(s string) {
 	p.mu.Unlock()
 }
 
+// currentPrefix is the text SetPrefix set.
+func (p *Progress) currentPrefix() string {
+	if p == nil {
+		return ""
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.prefix
+}
+
 // A Phase is one step of the suite being reported.
 type Phase struct {
 	p     *Progress

@@ -136,6 +136,14 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 
 	ep := Endpoints{SOCKSAddr: c.SOCKSAddr, ControlAddr: c.ControlAddr, CookiePath: c.CookiePath,
 		PID: c.PID(), EchoAddr: net.EchoAddr()}
+	// The streams' destination runs in a process of its own, so that this
+	// process's CPU time is the harness's alone.
+	if echo, eerr := StartEchoServer(ctx); eerr != nil {
+		opts.Progress.Println("warning: %v; using the network's echo server in this process (its CPU time counts as the harness's)", eerr)
+	} else {
+		defer echo.Close()
+		ep.EchoAddr, ep.EchoPID = echo.Addr, echo.PID
+	}
 	out := opts.Output
 	if out == nil {
 		out = io.Discard
@@ -144,14 +152,16 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 		WithFaults(net.Faults()), WithOutput(out))
 	defer s.Close()
 
-	clientCPU0, _ := ProcessCPU(ep.PID)
-	selfCPU0 := SelfCPU()
+	cpu0 := s.cpuNow()
 	err = s.Run(ctx, opts.Categories)
-	clientCPU1, cerr := ProcessCPU(ep.PID)
-	if cerr == nil {
-		run.ClientCPUS = (clientCPU1 - clientCPU0).Seconds()
+	cpu1 := s.cpuNow()
+	if cpu0.client >= 0 && cpu1.client >= 0 {
+		run.ClientCPUS = (cpu1.client - cpu0.client).Seconds()
 	}
-	run.HarnessCPUS = (SelfCPU() - selfCPU0).Seconds()
+	if cpu0.echo >= 0 && cpu1.echo >= 0 {
+		run.EchoCPUS = (cpu1.echo - cpu0.echo).Seconds()
+	}
+	run.HarnessCPUS = (cpu1.harness - cpu0.harness).Seconds()
 	for _, r := range s.Results() {
 		run.Benchmarks = append(run.Benchmarks, r.Benchmark())
 	}
@@ -171,8 +181,8 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 		opts.Progress.Println("warning: closing the network: %v", cerr)
 	}
 	run.WallS = time.Since(begin).Seconds()
-	opts.Progress.Println("%sdone in %.1fs (network %.1fs); CPU: client %.2fs, harness %.2fs",
-		fmt.Sprintf("run %d/%d: ", index+1, opts.Runs), run.WallS, run.NetworkStartS, run.ClientCPUS, run.HarnessCPUS)
+	opts.Progress.Println("%sdone in %.1fs (network %.1fs); CPU: client %.2fs, harness %.2fs, echo server %.2fs",
+		fmt.Sprintf("run %d/%d: ", index+1, opts.Runs), run.WallS, run.NetworkStartS, run.ClientCPUS, run.HarnessCPUS, run.EchoCPUS)
 	return run, s, err
 }
 

@@ -107,7 +107,7 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 		return s.finish(&r, start, err, ph)
 	}
 	maxLevel, boundReason := s.cfg.StreamMaxLevel, "stream_max_level"
-	if fdMax := fdLevelBound(); fdMax < maxLevel {
+	if fdMax := fdLevelBound(s.ep.EchoPID == 0); fdMax < maxLevel {
 		maxLevel, boundReason = fdMax, "file descriptors"
 	}
 	ladder := NewLadder(s.cfg.StreamLevels, maxLevel, s.cfg.StreamKneeResolution)
@@ -190,13 +190,18 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 
 // fdLevelBound is the highest level this process's file descriptors allow:
 // each stream costs one descriptor for the SOCKS connection and one for the
-// echo server's side when it runs in this process.
-func fdLevelBound() int {
+// echo server's side when it runs in this process (echoHere). (The echo
+// server's own process inherits the same limit.)
+func fdLevelBound(echoHere bool) int {
 	var rl syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
 		return 1000
 	}
-	return max(10, int(min(rl.Cur, 1<<20)-256)/2)
+	perStream := 1
+	if echoHere {
+		perStream = 2
+	}
+	return max(10, int(min(rl.Cur, 1<<20)-256)/perStream)
 }
 
 // clientFDLimit reads the client's soft limit on open files, 0 if unknown.

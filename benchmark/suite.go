@@ -191,10 +191,9 @@ func (s *Suite) Run(ctx context.Context, cat Categories) error {
 		if !b.on {
 			continue
 		}
-		client0, _ := ProcessCPU(s.ep.PID)
-		self0 := SelfCPU()
+		c0 := s.cpuNow()
 		err := b.run(ctx)
-		s.annotateCPU(client0, self0)
+		s.annotateCPU(c0)
 		if cause := s.fatal(ctx); cause != nil {
 			return cause
 		}
@@ -205,21 +204,58 @@ func (s *Suite) Run(ctx context.Context, cat Categories) error {
 	return errors.Join(errs...)
 }
 
-// annotateCPU adds the CPU time the client and the harness used during the
-// last benchmark to its metrics: client_cpu_s, harness_cpu_s.
-func (s *Suite) annotateCPU(client0, self0 time.Duration) {
-	harness := SelfCPU() - self0
-	client1, err := ProcessCPU(s.ep.PID)
+// cpuTimes are the CPU times of the three parties at one moment; a
+// negative time was not readable.
+type cpuTimes struct{ client, harness, echo time.Duration }
+
+// cpuNow reads the CPU time used so far by the client, this process (the
+// harness) and the echo server when it runs in a process of its own.
+func (s *Suite) cpuNow() cpuTimes {
+	t := cpuTimes{client: -1, harness: SelfCPU(), echo: -1}
+	if d, err := ProcessCPU(s.ep.PID); err == nil {
+		t.client = d
+	}
+	if s.ep.EchoPID > 0 {
+		if d, err := ProcessCPU(s.ep.EchoPID); err == nil {
+			t.echo = d
+		}
+	}
+	return t
+}
+
+// annotateCPU adds the CPU time the client, the harness and the echo server
+// used during the last benchmark to its metrics (client_cpu_s,
+// harness_cpu_s, echo_cpu_s, harness_client_cpu_ratio) and prints them.
+func (s *Suite) annotateCPU(c0 cpuTimes) {
+	c1 := s.cpuNow()
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if len(s.results) == 0 {
+		s.mu.Unlock()
 		return
 	}
 	r := &s.results[len(s.results)-1]
+	harness := c1.harness - c0.harness
 	r.metric("harness_cpu_s", harness.Seconds())
-	if err == nil {
-		r.metric("client_cpu_s", (client1 - client0).Seconds())
+	line := fmt.Sprintf("harness %.2fs", harness.Seconds())
+	if c0.client >= 0 && c1.client >= 0 {
+		client := c1.client - c0.client
+		r.metric("client_cpu_s", client.Seconds())
+		line = fmt.Sprintf("client %.2fs, harness %.2fs", client.Seconds(), harness.Seconds())
+		if client > 0 {
+			ratio := harness.Seconds() / client.Seconds()
+			r.metric("harness_client_cpu_ratio", ratio)
+			line += fmt.Sprintf(" (%.2f× the client's)", ratio)
+		}
 	}
+	if c0.echo >= 0 && c1.echo >= 0 {
+		echo := c1.echo - c0.echo
+		r.metric("echo_cpu_s", echo.Seconds())
+		line += fmt.Sprintf(", echo server %.2fs", echo.Seconds())
+	}
+	name := r.Name
+	s.mu.Unlock()
+	s.log.Debug("benchmark CPU", "benchmark", name, "cpu", line)
+	s.progress.Println("%s%s: CPU %s", s.progress.currentPrefix(), name, line)
 }
 
 // A faultError is a cause that ends the whole suite: the client or a relay

@@ -42,7 +42,20 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	sharedEP = endpointsOf(shared)
+	// As in Run: the streams' destination in a process of its own.
+	echo, err := StartEchoServer(ctx)
+	if err != nil {
+		shared.Close()
+		cancel()
+		fmt.Fprintln(os.Stderr, "TestMain:", err)
+		os.Exit(1)
+	}
+	sharedEP.EchoAddr, sharedEP.EchoPID = echo.Addr, echo.PID
 	code := m.Run()
+	if err := echo.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "TestMain:", err)
+		code = 1
+	}
 	if err := shared.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "TestMain:", err)
 		code = 1

@@ -182,10 +182,21 @@ func successRate(b *Benchmark) ([]float64, float64, bool) {
 	return nil, float64(ok) / float64(ok+b.Failures), true
 }
 
-// leakSlope is the least-squares slope of RSS over the cycle number.
+// leakSlope is the least-squares slope of RSS over the cycle number, by
+// the suite's rule (benchmark.BenchmarkMemoryLeaks): the first cycle warms
+// the allocator up and is left out when there are at least three samples.
 func leakSlope(b *Benchmark) ([]float64, float64, bool) {
+	first := 0
+	for i, m := range b.Memory {
+		if i == 0 || m.Cycle < first {
+			first = m.Cycle
+		}
+	}
 	var n, sx, sy, sxx, sxy float64
 	for _, m := range b.Memory {
+		if len(b.Memory) >= 3 && m.Cycle == first {
+			continue
+		}
 		x, y := float64(m.Cycle), float64(m.RSS)
 		n++
 		sx += x

@@ -154,11 +154,12 @@ func TestContainer(t *testing.T) {
 		}
 		cmd := e.b.cmd(ctx, "bud", "--pull=never", "--isolation", "chroot", "--layers=false", "--format", "docker",
 			"-f", filepath.Join(e.context, "Dockerfile"), "-t", e.image, e.context)
-		out, err := output(cmd)
-		if err != nil {
+		if _, err := output(cmd); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
 			return fmt.Errorf("the Dockerfile does not build: %w", err)
 		}
-		_ = out
 		return nil
 	})
 	if !e.keep && !e.prebuilt {
@@ -189,6 +190,12 @@ func TestContainer(t *testing.T) {
 	}
 	sc := newScenario(t, e)
 	sc.defaults = inputs
+
+	// Chroot isolation must share the host's network: tor inside and the
+	// fake GitHub outside meet on 127.0.0.1.
+	e.step(t, "loopback shared with the host", time.Minute, func(ctx context.Context) error {
+		return e.checkLoopback(ctx, sc.gh.srv.Listener.Addr().String())
+	})
 
 	// 4a. A live quick run of the full suite on a pull request whose base
 	// has no baseline yet: the absolute targets decide, and real tor on
@@ -317,6 +324,23 @@ func (e *env) inspectImage(ctx context.Context) (string, error) {
 		return m[1], fmt.Errorf("the image is not right:\n  %s", strings.Join(problems, "\n  "))
 	}
 	return m[1], nil
+}
+
+// checkLoopback makes one HTTP request from inside a container to addr on
+// the host's loopback, with bash's /dev/tcp (the image has no curl).
+func (e *env) checkLoopback(ctx context.Context, addr string) error {
+	host, port, _ := strings.Cut(addr, ":")
+	c, err := e.b.from(ctx, e.image, fmt.Sprintf("perfgate-ct-loopback-%d", os.Getpid()))
+	if err != nil {
+		return err
+	}
+	defer c.remove()
+	probe := fmt.Sprintf(`exec 3<>/dev/tcp/%s/%s && printf 'GET /api/v3/ HTTP/1.0\r\n\r\n' >&3 && head -n 1 <&3`, host, port)
+	out, err := output(c.exec(ctx, nil, "timeout", "20", "bash", "-c", probe))
+	if err != nil || !strings.HasPrefix(out, "HTTP/1.") {
+		return fmt.Errorf("the container cannot reach the host's loopback (%s): %q, %v: buildah's chroot isolation no longer shares the host's network", addr, out, err)
+	}
+	return nil
 }
 
 // parseResults loads the live run's results-json output.

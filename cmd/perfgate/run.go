@@ -22,15 +22,28 @@ Runs the benchmark suite N times, each on a fresh private Tor network on
 loopback (Debian's tor as relays and, by default, as the client under
 test), writes the results file, compares it with the baseline and the
 absolute targets, and prints the table. Without --baseline it uses
-baselines/default.json (or baselines/main.json) when present; without a
+baselines/default.json (the action's default) when present; without a
 baseline the targets alone decide.
 
 Progress goes to standard error: one line per phase in logs, ::group::
 blocks in GitHub Actions, a live line on a terminal.
 `
 
-// defaultBaselines are tried in order when --baseline is not given.
-var defaultBaselines = []string{"baselines/default.json", "baselines/main.json"}
+// defaultBaseline is used when --baseline is not given and it exists: the
+// action's default baseline path.
+const defaultBaseline = "baselines/default.json"
+
+// chooseBaseline is the baseline 'perfgate run' compares with: the one
+// given, else defaultBaseline when it exists, else none ("").
+func chooseBaseline(given string) string {
+	if given != "" {
+		return given
+	}
+	if _, err := os.Stat(defaultBaseline); err == nil {
+		return defaultBaseline
+	}
+	return ""
+}
 
 // cmdRun is 'perfgate run': network up → suite → results file → compare →
 // report. A run that fails (network, client death, timeout) is exit 2, a
@@ -80,14 +93,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("run: --log-level: %v", err)
 	}
-	if f.baseline == "" {
-		for _, p := range defaultBaselines {
-			if _, err := os.Stat(p); err == nil {
-				f.baseline = p
-				break
-			}
-		}
-	}
+	f.baseline = chooseBaseline(f.baseline)
 	// Load the config before spending minutes on the suite.
 	if _, err := f.loadConfig(); err != nil {
 		return fmt.Errorf("run: %w", err)

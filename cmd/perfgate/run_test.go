@@ -47,6 +47,40 @@ func TestRunFlags(t *testing.T) {
 	})
 }
 
+// TestChooseBaseline: without --baseline, 'perfgate run' uses
+// baselines/default.json (the action's default) and nothing else.
+func TestChooseBaseline(t *testing.T) {
+	tests := []struct {
+		name  string
+		given string
+		files []string
+		want  string
+	}{
+		{"given wins", "b.json", []string{"baselines/default.json"}, "b.json"},
+		{"default when present", "", []string{"baselines/default.json", "baselines/main.json"}, "baselines/default.json"},
+		{"main.json is not a default", "", []string{"baselines/main.json"}, ""},
+		{"none", "", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range tt.files {
+				p := filepath.Join(dir, f)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte("{}"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Chdir(dir)
+			if got := chooseBaseline(tt.given); got != tt.want {
+				t.Errorf("chooseBaseline(%q) = %q, want %q", tt.given, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestRunQuickOnTor is the README's 'perfgate run --quick' on a real private
 // network: results file, then the comparison against the targets.
 func TestRunQuickOnTor(t *testing.T) {
@@ -72,8 +106,11 @@ func TestRunQuickOnTor(t *testing.T) {
 	if len(res.Runs) != 1 || !res.Settings.Quick || len(res.Runs[0].Benchmarks) != 8 || res.Runs[0].Error != "" {
 		t.Errorf("results: %d runs, quick %v, %d benchmarks, error %q", len(res.Runs), res.Settings.Quick, len(res.Runs[0].Benchmarks), res.Runs[0].Error)
 	}
-	if res.Runs[0].ClientCPUS <= 0 || res.Runs[0].HarnessCPUS <= 0 || res.Runs[0].NetworkStartS <= 0 {
+	if res.Runs[0].ClientCPUS <= 0 || res.Runs[0].HarnessCPUS <= 0 || res.Runs[0].EchoCPUS <= 0 || res.Runs[0].NetworkStartS <= 0 {
 		t.Errorf("run %+v lacks CPU or network figures", res.Runs[0])
+	}
+	if !strings.Contains(stderr.String(), "run 1/1: Stream Scaling: CPU client ") {
+		t.Errorf("no CPU line per benchmark:\n%s", stderr.String())
 	}
 	for _, want := range []string{"Circuit build p95", "Steady-state RSS", "Stream capacity"} {
 		if !strings.Contains(stdout.String(), want) {

@@ -240,6 +240,29 @@ func TestContainer(t *testing.T) {
 
 	// One comment on the pull request, edited in place by every run.
 	sc.checkComments(t, 3)
+
+	// 4d. The job is cancelled while the suite runs: `docker stop` sends
+	// SIGTERM and kills the container 10 s later. perfgate must stop its
+	// private network by then and leave no process behind.
+	var stopped *actionResult
+	e.step(t, "run: live suite stopped by SIGTERM", 2*time.Minute, func(ctx context.Context) error {
+		sc.stop = true
+		defer func() { sc.stop = false }()
+		stopped = sc.run(ctx, t, "stopped", sc.base2, map[string]string{"quick": "true", "runs": "1"}, nil)
+		return nil
+	})
+	switch {
+	case !stopped.stopped:
+		t.Errorf("run stopped: it was never stopped: %v", stopped.err)
+	case stopped.exitAfter > 10*time.Second:
+		t.Errorf("run stopped: perfgate took %v to exit after SIGTERM; docker stop kills the container after 10 s", stopped.exitAfter)
+	case stopped.exit == 0:
+		t.Errorf("run stopped: exit code 0 after SIGTERM, want a failure")
+	}
+	if len(stopped.leftover) > 0 {
+		t.Errorf("run stopped: processes left behind after SIGTERM (killed now): %v", stopped.leftover)
+	}
+	fmt.Printf("container-test: run stopped: exit %d %v after SIGTERM, %d processes left\n", stopped.exit, stopped.exitAfter.Round(10*time.Millisecond), len(stopped.leftover))
 }
 
 // inspectImage checks the built image and returns the version of its tor.

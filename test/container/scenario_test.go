@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -27,6 +29,9 @@ type scenario struct {
 	runs     int // runs so far (the live run counts)
 	seenReqs int // requests of the fake already checked
 	current  *actionResult
+	// stop makes the next run send SIGTERM to the entrypoint once the
+	// private network's tor processes run, as `docker stop` does.
+	stop bool
 }
 
 // An actionResult is what one run of the action left: its exit code and
@@ -43,6 +48,10 @@ type actionResult struct {
 	leftover []process
 	inputs   map[string]string
 	elapsed  time.Duration
+	// stopped is set when the run was stopped with SIGTERM; exitAfter is
+	// the time from the signal to the end of the entrypoint.
+	stopped   bool
+	exitAfter time.Duration
 }
 
 func newScenario(t *testing.T, e *env) *scenario {
@@ -228,7 +237,11 @@ func (sc *scenario) run(ctx context.Context, t *testing.T, name, base string, in
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	res.err = cmd.Run()
+	if sc.stop {
+		res.err = stopWhenTorRuns(ctx, c, cmd, res)
+	} else {
+		res.err = cmd.Run()
+	}
 	res.elapsed = time.Since(start)
 	res.exit = exitCode(res.err)
 	res.stdout, res.stderr = stdout.String(), stderr.String()
@@ -275,6 +288,49 @@ func (sc *scenario) run(ctx context.Context, t *testing.T, name, base string, in
 	}
 	fmt.Printf("container-test: run %s: exit %d in %v; outputs %v\n", name, res.exit, res.elapsed.Round(100*time.Millisecond), res.outputs)
 	return res
+}
+
+// stopWhenTorRuns starts cmd, waits until at least three tor processes run
+// in the container (the private network is starting), sends SIGTERM to the
+// entrypoint process (`docker stop`), and waits for cmd to end.
+func stopWhenTorRuns(ctx context.Context, c *container, cmd *exec.Cmd, res *actionResult) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return fmt.Errorf("the action ended before its tor processes were seen: %v", err)
+		case <-ctx.Done():
+			return <-done
+		case <-tick.C:
+		}
+		var tors int
+		entry := 0
+		for _, p := range c.leftovers() {
+			if strings.HasPrefix(p.cmdline, "/usr/local/bin/perfgate") {
+				entry = p.pid
+			}
+			if f := strings.Fields(p.cmdline); len(f) > 0 && filepath.Base(f[0]) == "tor" {
+				tors++
+			}
+		}
+		if tors < 3 || entry == 0 {
+			continue
+		}
+		if err := syscall.Kill(entry, syscall.SIGTERM); err != nil {
+			return fmt.Errorf("SIGTERM to the entrypoint (pid %d): %w", entry, err)
+		}
+		sent := time.Now()
+		res.stopped = true
+		err := <-done
+		res.exitAfter = time.Since(sent)
+		return err
+	}
 }
 
 func hasInput(root, name string) bool {

@@ -228,6 +228,11 @@ func TestContainer(t *testing.T) {
 		return nil
 	})
 	sc.checkResult(t, sc.current, "pass", 0)
+	// The baseline came from the base commit (the workspace, a depth-1
+	// clone, does not have it): through the contents API at that commit.
+	if _, _, reqs, _ := sc.gh.snapshot(); !containsLine(reqs, fmt.Sprintf("GET /api/v3/repos/%s/%s/contents/%s?ref=%s -> 200", owner, repoName, inputs["baseline"], sc.base2)) {
+		t.Errorf("run pass: the baseline was not read at the base commit %s through the contents API; requests:\n  %s", sc.base2, strings.Join(reqs, "\n  "))
+	}
 
 	// 4c. A regressing change: circuit latencies ten times the baseline's.
 	slower := slowCircuits(t, live.files["results-json"], 10)
@@ -347,6 +352,15 @@ func (e *env) inspectImage(ctx context.Context) (string, error) {
 		return m[1], fmt.Errorf("the image is not right:\n  %s", strings.Join(problems, "\n  "))
 	}
 	return m[1], nil
+}
+
+func containsLine(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
 }
 
 // checkLoopback makes one HTTP request from inside a container to addr on

@@ -239,7 +239,7 @@ func (s *Suite) cpuNow() cpuTimes {
 
 // annotateCPU adds the CPU time the client, the harness and the echo server
 // used during the last benchmark to its metrics (client_cpu_s,
-// harness_cpu_s, echo_cpu_s, harness_client_cpu_ratio) and prints them.
+// harness_cpu_s, echo_cpu_s, harness_per_client_cpu) and prints them.
 func (s *Suite) annotateCPU(c0 cpuTimes) {
 	c1 := s.cpuNow()
 	s.mu.Lock()
@@ -257,7 +257,7 @@ func (s *Suite) annotateCPU(c0 cpuTimes) {
 		line = fmt.Sprintf("client %.2fs, harness %.2fs", client.Seconds(), harness.Seconds())
 		if client > 0 {
 			ratio := harness.Seconds() / client.Seconds()
-			r.metric("harness_client_cpu_ratio", ratio)
+			r.metric("harness_per_client_cpu", ratio)
 			line += fmt.Sprintf(" (%.2f× the client's)", ratio)
 		}
 	}

@@ -28,7 +28,7 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 	fset := flag.NewFlagSet("baseline", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
 	results := fset.String("results", "", "results `FILE` to store (required; JSON, Go benchmark output or go-tor summary)")
-	out := fset.String("out", "", "baseline `FILE` to write, e.g. baselines/main.json (required)")
+	out := fset.String("out", "", "baseline `FILE` to write, e.g. baselines/default.json (required)")
 	format := fset.String("format", "auto", "input `FORMAT`: auto, json, gobench, gotor")
 	keep := fset.Int("keep-runs", 0, "keep the last `K` runs of the existing baseline and the new results (0: replace)")
 	commit := fset.String("commit", "", "commit `SHA` the results are of (default $GITHUB_SHA)")

@@ -51,6 +51,7 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 		Confidence: cfg.Confidence,
 		Resamples:  cfg.Resamples,
 		Seed:       cfg.Seed,
+		charts:     newChartData(baseline, current),
 	}
 	if baseline != nil {
 		bi := sideInfo(baseline)

@@ -60,6 +60,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "\n<sub>Change: current/baseline − 1 with its %s bootstrap confidence interval (runs resampled; samples within a run only when a side has a single run; %d resamples, seed %d) and the p-value, Holm-adjusted over the gated metrics. %s</sub>\n",
 		pctLevel(r.Confidence), r.Resamples, r.Seed, memoryUnitNote)
 
+	if err := writeCharts(&b, r); err != nil {
+		return err
+	}
+
 	b.WriteString("\n<details><summary>All metrics and benchmarks</summary>\n\n")
 	all := append(append([]MetricResult(nil), g...), other...)
 	rows = rows[:0]

@@ -66,6 +66,10 @@ type Report struct {
 	Confidence      float64 `json:"confidence"`
 	Resamples       int     `json:"resamples"`
 	Seed            uint64  `json:"seed"`
+
+	// charts holds the samples the markdown report draws; nil for a
+	// report read back from its JSON.
+	charts *chartData
 }
 
 // SideInfo describes one side of a comparison.

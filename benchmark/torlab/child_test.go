@@ -47,6 +47,10 @@ func runChild() int {
 	for _, nd := range n.Nodes() {
 		rep.PIDs = append(rep.PIDs, nd.PID)
 	}
+	// The panic scenario waits for SIGUSR1: listen before the report, so
+	// that the parent's signal cannot come first.
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
 	b, _ := json.Marshal(rep)
 	fmt.Printf("%s\n", b)
 	switch scenario {
@@ -54,7 +58,10 @@ func runChild() int {
 		<-ctx.Done()
 		return 0 // the deferred Close waits for the teardown that ctx started
 	case "panic":
-		panic("torlab test child: a panic in the caller") // the deferred Close runs
+		// Wait for the parent to have seen the network's processes
+		// running, then panic: the deferred Close runs.
+		<-usr1
+		panic("torlab test child: a panic in the caller")
 	case "sigkill":
 		time.Sleep(time.Hour) // the parent kills us with SIGKILL
 		return 0
@@ -188,7 +195,7 @@ func TestChildLifeCycle(t *testing.T) {
 		dirGone  bool // the network's directory is removed
 	}{
 		{"sigterm", func(c *exec.Cmd) { c.Process.Signal(syscall.SIGTERM) }, 0, true},
-		{"panic", func(*exec.Cmd) {}, 2, true},
+		{"panic", func(c *exec.Cmd) { c.Process.Signal(syscall.SIGUSR1) }, 2, true},
 		// A parent killed hard cannot clean up: PR_SET_PDEATHSIG (and
 		// __OwningControllerProcess) still stop every tor process.
 		{"sigkill", func(c *exec.Cmd) { c.Process.Kill() }, -1, false},

@@ -2,55 +2,12 @@ package check
 
 import (
 	"bytes"
-	"flag"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
-
-// The golden files of this package are rewritten with -update. The flag
-// may be defined by another test file of the package; define it only if
-// it is not (package-level flag definitions run before init).
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	if f == nil {
-		return false
-	}
-	g, ok := f.Value.(flag.Getter)
-	if !ok {
-		return false
-	}
-	b, _ := g.Get().(bool)
-	return b
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "mermaid", name+".golden")
-	if updateGolden() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update)", err, t.Name())
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 // bimodal returns n circuit-build latencies (seconds) shaped like those of
 // a private network: two modes near 42 and 59 ms, and a few slow ones.
@@ -88,7 +45,7 @@ func TestWriteLatencyChart(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkChart(t, b.String())
-			golden(t, "latency-"+tc.name, b.Bytes())
+			goldenFile(t, "mermaid/latency-"+tc.name+".golden", b.Bytes())
 		})
 	}
 	t.Run("empty", func(t *testing.T) {
@@ -120,7 +77,7 @@ func TestWriteTrendChart(t *testing.T) {
 			checkChart(t, chart)
 		}
 	}
-	golden(t, "trend", b.Bytes())
+	goldenFile(t, "mermaid/trend.golden", b.Bytes())
 
 	t.Run("missing labels and NaN", func(t *testing.T) {
 		var b bytes.Buffer

@@ -3,54 +3,10 @@ package check
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// The -update flag rewrites the golden files; another test file of the
-// package may have registered it already.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	if f == nil {
-		return false
-	}
-	g, ok := f.Value.(flag.Getter)
-	if !ok {
-		return false
-	}
-	b, _ := g.Get().(bool)
-	return b
-}
-
-func goldenFile(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if updating() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run go test -run %s -update and review the diff.\ngot:\n%s", path, t.Name(), got)
-	}
-}
 
 // reportCases are the reports the golden files show.
 func reportCases(t *testing.T) map[string]*Report {
@@ -102,8 +58,8 @@ func TestRenderGolden(t *testing.T) {
 			if err := WriteJSON(&js, rep); err != nil {
 				t.Fatal(err)
 			}
-			goldenFile(t, name+".md", md.Bytes())
-			goldenFile(t, name+".txt", term.Bytes())
+			goldenFile(t, "golden/"+name+".md", md.Bytes())
+			goldenFile(t, "golden/"+name+".txt", term.Bytes())
 			if bytes.Contains(term.Bytes(), []byte("\x1b[")) {
 				t.Error("colour without a TTY")
 			}

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -46,44 +47,31 @@ func fullResults(runs, n int, scale float64, seed uint64) *Results {
 }
 
 // BenchmarkCompareRender compares and renders (markdown, terminal, JSON)
-// a full result set with 10 000 samples per metric on each side, three
-// runs per side, default config (2000 resamples).
-func BenchmarkCompareRender(b *testing.B) {
-	base := fullResults(3, 10000, 1, 1)
-	cur := fullResults(3, 10000, 1.05, 2)
-	cfg := DefaultConfig()
-	b.ReportAllocs()
-	for b.Loop() {
-		rep, err := Compare(base, cur, cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := WriteMarkdown(io.Discard, rep); err != nil {
-			b.Fatal(err)
-		}
-		if err := WriteTerminal(io.Discard, rep, false); err != nil {
-			b.Fatal(err)
-		}
-		if err := WriteJSON(io.Discard, rep); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkCompareRenderOneRun is the same with one run per side, where
+// a full result set with 10 000 samples per metric on each side, default
+// config (2000 resamples): with three runs per side, and with one, where
 // the samples within the run are resampled.
-func BenchmarkCompareRenderOneRun(b *testing.B) {
-	base := fullResults(1, 10000, 1, 1)
-	cur := fullResults(1, 10000, 1.05, 2)
-	cfg := DefaultConfig()
-	b.ReportAllocs()
-	for b.Loop() {
-		rep, err := Compare(base, cur, cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := WriteMarkdown(io.Discard, rep); err != nil {
-			b.Fatal(err)
-		}
+func BenchmarkCompareRender(b *testing.B) {
+	for _, runs := range []int{3, 1} {
+		b.Run(fmt.Sprintf("runs=%d", runs), func(b *testing.B) {
+			base := fullResults(runs, 10000, 1, 1)
+			cur := fullResults(runs, 10000, 1.05, 2)
+			cfg := DefaultConfig()
+			b.ReportAllocs()
+			for b.Loop() {
+				rep, err := Compare(base, cur, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := WriteMarkdown(io.Discard, rep); err != nil {
+					b.Fatal(err)
+				}
+				if err := WriteTerminal(io.Discard, rep, false); err != nil {
+					b.Fatal(err)
+				}
+				if err := WriteJSON(io.Discard, rep); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

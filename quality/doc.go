@@ -9,10 +9,9 @@
 //     front of the client's control and SOCKS ports (slower circuit builds
 //     and streams, fewer concurrent streams), and a synthetic GeoIP file
 //     (WriteGeoIP) that makes the client hold more memory;
-//   - the interleaving schedule of A/B mode (Schedule: ABBA blocks, so that
-//     drift of the machine hits both sides equally) and the adaptive
-//     stopping rule (Decide: take more runs while the confidence interval
-//     straddles the threshold, within a stated budget);
+//   - collection of runs in both modes (stored baseline, and interleaved
+//     A/B on one private network with benchmark.RunAB); the adaptive
+//     stopping rule it replays is check.Decide;
 //   - the evaluation: Evaluate replays comparisons of collected runs through
 //     check.Compare, with disjoint runs per side, and reports the
 //     false-alarm rate, the detection power per metric and regression size,

@@ -128,7 +128,7 @@ type EvalOptions struct {
 	// the current side starts with Adaptive.MinRuns runs and takes more
 	// (Decide) while an interval straddles its threshold, up to
 	// Adaptive.MaxRuns runs and Adaptive.Time; the baseline side has k runs.
-	Adaptive *Budget
+	Adaptive *check.Budget
 }
 
 // A Cell is one line of the evaluation: a condition compared many times.
@@ -405,27 +405,9 @@ func (c *Cell) count(rep *check.Report) {
 	}
 }
 
-// Estimates turns a report's gated metrics into the estimates the
-// adaptive stopping rule reads: the confidence interval of each change,
-// oriented so that positive is worse, and its allowed regression.
-func Estimates(rep *check.Report) []Estimate {
-	var out []Estimate
-	for _, m := range rep.Metrics {
-		if !m.Gated || m.Change == nil {
-			continue
-		}
-		e := Estimate{Key: m.Key, Lo: m.Change.Lo, Hi: m.Change.Hi, Threshold: m.AllowedPct / 100}
-		if m.Better == check.HigherIsBetter {
-			e.Lo, e.Hi = -m.Change.Hi, -m.Change.Lo
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
 // replayAdaptive replays pairs whose current side holds b.MaxRuns runs,
 // taking them as the adaptive rule asks.
-func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, th Thresholds, pairs []pair, possible int, cfg check.Config, b Budget) Cell {
+func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, th Thresholds, pairs []pair, possible int, cfg check.Config, b check.Budget) Cell {
 	c := Cell{Mode: ModeStored, Condition: cond, Kinds: kinds, Size: size, K: k, Threshold: th,
 		Possible: possible, Regressed: map[string]int{}, Adaptive: true}
 	var cost, runs float64
@@ -435,16 +417,16 @@ func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, t
 		var (
 			rep     *check.Report
 			err     error
-			est     []Estimate
-			prog    Progress
+			est     []check.Estimate
+			prog    check.Progress
 			slowest time.Duration
 		)
 		for {
 			prog.RunCost = slowest
-			d := Decide(b, prog, est)
+			d := check.Decide(b, prog, est)
 			if !d.More || prog.Runs+d.Add > len(pr.cur) {
 				for _, o := range d.Outcomes {
-					if o == Straddles {
+					if o == check.Straddles {
 						c.Exhausted++
 						break
 					}
@@ -462,7 +444,7 @@ func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, t
 			if rep, err = check.Compare(base, &cu, cfg); err != nil {
 				break
 			}
-			est = Estimates(rep)
+			est = check.Estimates(rep)
 		}
 		if err != nil || rep == nil {
 			c.Errors++

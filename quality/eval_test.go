@@ -273,7 +273,7 @@ func TestEvaluateAdaptive(t *testing.T) {
 	pools := Pools(map[string]*check.Results{"aa.json": r, "inj.json": &inj})
 	cfg := check.DefaultConfig()
 	cfg.Resamples = 300
-	budget := Budget{MinRuns: 1, MaxRuns: 4, Step: 1, Time: 130 * time.Second}
+	budget := check.Budget{MinRuns: 1, MaxRuns: 4, Step: 1, Time: 130 * time.Second}
 	cells, err := Evaluate(pools, EvalOptions{RunsPerSide: []int{3}, MaxPairs: 25, Config: &cfg, Adaptive: &budget})
 	if err != nil {
 		t.Fatal(err)

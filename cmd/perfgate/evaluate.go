@@ -248,18 +248,18 @@ func (r *replayFlags) options() (quality.EvalOptions, error) {
 }
 
 // parseBudget reads MIN:MAX:TIME, e.g. 2:5:4m.
-func parseBudget(s string) (quality.Budget, error) {
+func parseBudget(s string) (check.Budget, error) {
 	f := strings.Split(s, ":")
 	if len(f) != 3 {
-		return quality.Budget{}, fmt.Errorf("%q: want MIN:MAX:TIME, e.g. 2:5:4m", s)
+		return check.Budget{}, fmt.Errorf("%q: want MIN:MAX:TIME, e.g. 2:5:4m", s)
 	}
 	lo, err1 := strconv.Atoi(f[0])
 	hi, err2 := strconv.Atoi(f[1])
 	d, err3 := time.ParseDuration(f[2])
 	if err1 != nil || err2 != nil || err3 != nil || lo < 1 || hi < lo || d <= 0 {
-		return quality.Budget{}, fmt.Errorf("%q: want MIN:MAX:TIME with 1 ≤ MIN ≤ MAX and a positive duration, e.g. 2:5:4m", s)
+		return check.Budget{}, fmt.Errorf("%q: want MIN:MAX:TIME with 1 ≤ MIN ≤ MAX and a positive duration, e.g. 2:5:4m", s)
 	}
-	return quality.Budget{MinRuns: lo, MaxRuns: hi, Step: 1, Time: d}, nil
+	return check.Budget{MinRuns: lo, MaxRuns: hi, Step: 1, Time: d}, nil
 }
 
 func floats(s string) ([]float64, error) {

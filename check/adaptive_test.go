@@ -1,4 +1,4 @@
-package quality
+package check
 
 import (
 	"math/rand/v2"

@@ -1,4 +1,7 @@
-package quality
+// Adaptive repetition: when a comparison is inconclusive, take more runs
+// within a stated budget before deciding.
+
+package check
 
 import (
 	"fmt"
@@ -43,6 +46,25 @@ func (e Estimate) Classify() Outcome {
 		return Clear
 	}
 	return Straddles
+}
+
+// Estimates turns a report's gated metrics into the estimates the
+// adaptive stopping rule reads: the confidence interval of each change,
+// oriented so that positive is worse, and its allowed regression.
+// Metrics without a change (no baseline, or no samples) are left out.
+func Estimates(rep *Report) []Estimate {
+	var out []Estimate
+	for _, m := range rep.Metrics {
+		if !m.Gated || m.Change == nil {
+			continue
+		}
+		e := Estimate{Key: m.Key, Lo: m.Change.Lo, Hi: m.Change.Hi, Threshold: m.AllowedPct / 100}
+		if m.Better == HigherIsBetter {
+			e.Lo, e.Hi = -m.Change.Hi, -m.Change.Lo
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // A Budget bounds adaptive repetition.

@@ -9,8 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cretz/bine/control"
@@ -29,8 +31,11 @@ type Client struct {
 	TorrcPath   string
 	Command     []string // the argv it runs
 
-	node    *Node
-	version string
+	node      *Node
+	version   string
+	net       *Network
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // PID is the process id of the client.
@@ -42,6 +47,31 @@ func (c *Client) Node() *Node { return c.node }
 // Version is the client's version as it reports it (GETINFO version on its
 // control port, else "<program> --version"); "" if it cannot be known.
 func (c *Client) Version() string { return c.version }
+
+// Close stops this one client (SIGTERM to its process group, SIGKILL after
+// the network's StopTimeout, as the network's Close does), waits until its
+// process has been reaped, takes it off Clients and removes its data
+// directory (unless Options.Keep). Its exit is not a fault of the network.
+// The rest of the network runs on; its Close stops the clients left. Close
+// is safe to call more than once.
+func (c *Client) Close() error {
+	c.closeOnce.Do(func() {
+		n := c.net
+		c.node.retired.Store(true)
+		if c.node.stop(n.opts.StopTimeout) {
+			n.logf("%s (pid %d) ignored SIGTERM for %v: killed", c.Name, c.node.PID, n.opts.StopTimeout)
+		}
+		n.mu.Lock()
+		n.clients = slices.DeleteFunc(n.clients, func(x *Client) bool { return x == c })
+		n.mu.Unlock()
+		if !n.opts.Keep {
+			if err := os.RemoveAll(c.DataDir); err != nil {
+				c.closeErr = fmt.Errorf("torlab: removing %s: %w", c.DataDir, err)
+			}
+		}
+	})
+	return c.closeErr
+}
 
 // AddClient starts another client on the network, from a command template
 // like Options.ClientCommand ("" = the system's tor), and returns when it
@@ -119,6 +149,7 @@ func (n *Network) startClient(command, name string, early bool) (*Client, error)
 		TorrcPath:   nd.TorrcPath,
 		Command:     nd.argv,
 		node:        nd,
+		net:         n,
 	}
 	// Register before starting, so that Close stops it whatever happens next.
 	n.mu.Lock()

@@ -79,6 +79,7 @@ type Network struct {
 	mu      sync.Mutex
 	nodes   []*Node
 	clients []*Client
+	main    *Client // the client under test, Start's
 	added   int // clients started by AddClient, ready or not
 
 	faults   chan error
@@ -244,6 +245,9 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	if err := n.clientReady(sctx, c); err != nil {
 		return nil, err
 	}
+	n.mu.Lock()
+	n.main = c
+	n.mu.Unlock()
 	n.startup = time.Since(first)
 	n.logf("ready after %v (client %s, SOCKS %s; %v since Start was called; %v CPU in tor processes)", n.startup.Round(time.Millisecond), c.Version(), c.SOCKSAddr, time.Since(begin).Round(time.Millisecond), n.CPUTime().Round(10*time.Millisecond))
 	n.stopOnClose = context.AfterFunc(ctx, func() {
@@ -436,14 +440,16 @@ func (n *Network) Err() error {
 	return nil
 }
 
-// Client returns the client under test.
+// Client returns the client under test: the client Start started (also
+// after its Close).
 func (n *Network) Client() *Client {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return n.clients[0]
+	return n.main
 }
 
-// Clients returns every client of the network, the client under test first.
+// Clients returns every client of the network that is not closed, the
+// client under test first.
 func (n *Network) Clients() []*Client {
 	n.mu.Lock()
 	defer n.mu.Unlock()

@@ -296,3 +296,57 @@ func processesUnder(dir string) []int {
 	}
 	return pids
 }
+
+// TestClientClose adds two clients to the shared network and closes one:
+// its process is gone (reaped, by PID), it is off Clients, its directory is
+// removed, the network is not faulted, and the other client still works.
+func TestClientClose(t *testing.T) {
+	n := sharedNetwork(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := n.AddClient(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := n.AddClient(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	pid := c.PID()
+	begin := time.Now()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(begin); took > 3*time.Second {
+		t.Errorf("Close took %v, want within the 2 s StopTimeout", took)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("kill(%d, 0) = %v after Close, want ESRCH", pid, err)
+	}
+	if c.Node().Running() {
+		t.Error("the closed client's node still runs")
+	}
+	for _, x := range n.Clients() {
+		if x == c {
+			t.Error("Clients() still lists the closed client")
+		}
+	}
+	if _, err := os.Stat(c.DataDir); !os.IsNotExist(err) {
+		t.Errorf("data directory of the closed client: %v", err)
+	}
+	if err := c.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	// The network's fault check runs asynchronously: give it a moment.
+	time.Sleep(200 * time.Millisecond)
+	if err := n.Err(); err != nil {
+		t.Errorf("closing a client faulted the network: %v", err)
+	}
+	if n.Client() == nil || n.Client() == c {
+		t.Errorf("Client() = %v, want the client under test", n.Client())
+	}
+	if err := other.RoundTrip(ctx, n.EchoAddr()); err != nil {
+		t.Errorf("the other client after Close: %v", err)
+	}
+}

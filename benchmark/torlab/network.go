@@ -80,7 +80,7 @@ type Network struct {
 	nodes   []*Node
 	clients []*Client
 	main    *Client // the client under test, Start's
-	added   int // clients started by AddClient, ready or not
+	added   int     // clients started by AddClient, ready or not
 
 	faults   chan error
 	firstErr atomic.Pointer[error]

@@ -42,6 +42,23 @@ type RunOptions struct {
 	AfterRun func(run int, s *Suite)
 	// Start starts a network; nil means torlab.Start.
 	Start func(ctx context.Context, opts torlab.Options) (*torlab.Network, error)
+	// FirstIndex numbers the runs from FirstIndex (check.Run.Index and
+	// the progress lines): more runs of the same results, e.g. adaptive
+	// repetition's extra runs.
+	FirstIndex int
+
+	// BaselineClientCommand is the command template of the baseline
+	// client, side A of RunAB and StartAB ("" means the system's tor);
+	// ClientCommand is then side B's, the client under test.
+	BaselineClientCommand string
+	// Order is the interleaving of RunAB's runs (zero value: Balanced).
+	Order Order
+	// WrapEndpoints, when set, is called before each run's suite with the
+	// run's label ("" in Run, "A" or "B" in RunAB) and the client's
+	// endpoints; the suite then uses the endpoints it returns, and undo
+	// is called after the suite. The evaluation puts its injectors (a
+	// delaying relay) in front of a client this way.
+	WrapEndpoints func(label string, ep Endpoints) (wrapped Endpoints, undo func(), err error)
 }
 
 // ErrRun marks a run that failed as a whole: the network did not start,
@@ -83,15 +100,15 @@ func Run(ctx context.Context, opts RunOptions) (*check.Results, error) {
 		Settings:    cfg.Settings(opts.Runs, opts.Quick, opts.Timeout),
 	}
 	for i := 0; i < opts.Runs; i++ {
-		opts.Progress.SetPrefix(fmt.Sprintf("run %d/%d: ", i+1, opts.Runs))
-		run, s, err := runOnce(ctx, i, cfg, opts)
+		opts.Progress.SetPrefix(runPrefix(opts.FirstIndex+i, opts))
+		run, s, err := runOnce(ctx, opts.FirstIndex+i, cfg, opts)
 		if s != nil && res.Environment.ClientVersion == "" {
 			res.Environment.ClientVersion = ParseTorVersion(s.ClientVersion())
 		}
 		res.Runs = append(res.Runs, run)
 		if err != nil {
 			opts.Progress.SetPrefix("")
-			return res, fmt.Errorf("%w: run %d of %d: %w", ErrRun, i+1, opts.Runs, err)
+			return res, fmt.Errorf("%w: run %d of %d: %w", ErrRun, opts.FirstIndex+i+1, opts.FirstIndex+opts.Runs, err)
 		}
 	}
 	opts.Progress.SetPrefix("")
@@ -144,6 +161,29 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 		defer echo.Close()
 		ep.EchoAddr, ep.EchoPID = echo.Addr, echo.PID
 	}
+	s, err := measure(ctx, index, cfg, opts, net, ep, &run)
+	if cerr := net.Close(); cerr != nil && err == nil {
+		opts.Progress.Println("warning: closing the network: %v", cerr)
+	}
+	run.WallS = time.Since(begin).Seconds()
+	opts.Progress.Println("%sdone in %.1fs (network %.1fs); CPU: client %.2fs, harness %.2fs, echo server %.2fs",
+		runPrefix(index, opts), run.WallS, run.NetworkStartS, run.ClientCPUS, run.HarnessCPUS, run.EchoCPUS)
+	return run, s, err
+}
+
+// measure runs the suite once against the client at ep, on net, and fills
+// run's benchmarks, CPU figures and error. The suite is closed when it
+// returns (its results stay readable); AfterRun sees it still connected.
+func measure(ctx context.Context, index int, cfg Config, opts RunOptions, net *torlab.Network, ep Endpoints, run *check.Run) (*Suite, error) {
+	if opts.WrapEndpoints != nil {
+		wrapped, undo, err := opts.WrapEndpoints(run.Label, ep)
+		if err != nil {
+			run.Error = err.Error()
+			return nil, err
+		}
+		defer undo()
+		ep = wrapped
+	}
 	out := opts.Output
 	if out == nil {
 		out = io.Discard
@@ -153,7 +193,7 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 	defer s.Close()
 
 	cpu0 := s.cpuNow()
-	err = s.Run(ctx, opts.Categories)
+	err := s.Run(ctx, opts.Categories)
 	cpu1 := s.cpuNow()
 	if cpu0.client >= 0 && cpu1.client >= 0 {
 		run.ClientCPUS = (cpu1.client - cpu0.client).Seconds()
@@ -176,14 +216,12 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 	if opts.AfterRun != nil {
 		opts.AfterRun(index, s)
 	}
-	s.Close()
-	if cerr := net.Close(); cerr != nil && err == nil {
-		opts.Progress.Println("warning: closing the network: %v", cerr)
-	}
-	run.WallS = time.Since(begin).Seconds()
-	opts.Progress.Println("%sdone in %.1fs (network %.1fs); CPU: client %.2fs, harness %.2fs, echo server %.2fs",
-		fmt.Sprintf("run %d/%d: ", index+1, opts.Runs), run.WallS, run.NetworkStartS, run.ClientCPUS, run.HarnessCPUS, run.EchoCPUS)
-	return run, s, err
+	return s, err
+}
+
+// runPrefix is the progress prefix of run index (from 0), e.g. "run 2/3: ".
+func runPrefix(index int, opts RunOptions) string {
+	return fmt.Sprintf("run %d/%d: ", index+1, opts.FirstIndex+opts.Runs)
 }
 
 // phaseWriter shows torlab's progress lines as a phase's live state.

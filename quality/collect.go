@@ -35,9 +35,10 @@ const (
 	// runs of one pool against k other runs (like a stored baseline
 	// against a PR's runs).
 	ModeStored = "stored"
-	// ModeAB: one network per session with two clients, A (as is) and B
-	// (injected, or as is for A/A), measured alternately in a balanced
-	// Schedule; a comparison pits a session's A runs against its B runs.
+	// ModeAB: one network per session (benchmark.StartAB), a fresh client
+	// for every run, A (as is) or B (injected, or as is for A/A), in a
+	// balanced benchmark.Schedule; a comparison pits a session's A runs
+	// against its B runs.
 	ModeAB = "ab"
 )
 
@@ -204,7 +205,7 @@ type CollectOptions struct {
 	// Runs is the number of runs (ModeStored) or runs per side (ModeAB).
 	Runs int
 	// Order is the A/B interleaving.
-	Order Order
+	Order benchmark.Order
 	// Injection applies to every run (ModeStored) or to client B (ModeAB).
 	Injection Injection
 	// CommandA and CommandB are the client command templates (see
@@ -338,10 +339,9 @@ func injectedCommand(in Injection, dir string) (string, func(), error) {
 }
 
 // relays puts the injection's relays in front of a client's control and
-// SOCKS ports and returns the endpoints the suite should use.
-func relays(c *torlab.Client, echo string, in Injection) (benchmark.Endpoints, func(), error) {
-	ep := benchmark.Endpoints{SOCKSAddr: c.SOCKSAddr, ControlAddr: c.ControlAddr, CookiePath: c.CookiePath,
-		PID: c.PID(), EchoAddr: echo}
+// SOCKS ports (ep) and returns the endpoints the suite should use.
+func relays(ep benchmark.Endpoints, in Injection) (benchmark.Endpoints, func(), error) {
+	c := ep
 	var open []*Relay
 	closeAll := func() {
 		for _, r := range open {
@@ -371,7 +371,8 @@ func relays(c *torlab.Client, echo string, in Injection) (benchmark.Endpoints, f
 // runSuite runs the suite once against a client, through the injection's
 // relays, and fills run's benchmarks, CPU figures and error.
 func runSuite(ctx context.Context, o CollectOptions, net *torlab.Network, c *torlab.Client, in Injection, run *check.Run) {
-	ep, closeRelays, err := relays(c, net.EchoAddr(), in)
+	ep, closeRelays, err := relays(benchmark.Endpoints{SOCKSAddr: c.SOCKSAddr, ControlAddr: c.ControlAddr,
+		CookiePath: c.CookiePath, PID: c.PID(), EchoAddr: net.EchoAddr()}, in)
 	if err != nil {
 		run.Error = err.Error()
 		return
@@ -418,69 +419,47 @@ func runStored(ctx context.Context, o CollectOptions, cmd string, index int) che
 	return run
 }
 
-// collectAB is one A/B session: one network, client A as is and client B
-// with the injection, measured in the order of Schedule.
+// collectAB is one A/B session (benchmark.StartAB): one network, a fresh
+// client of side A (CommandA, as is) or B (cmdB, with the injection's
+// relays in front of it) for every run, in the order of the schedule.
 func collectAB(ctx context.Context, o CollectOptions, cmdB string, res *check.Results) error {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	begin := time.Now()
-	net, err := torlab.Start(ctx, torlab.Options{ClientCommand: o.CommandA})
+	opts := benchmark.RunOptions{Config: o.Config, Quick: o.Quick, Categories: o.Categories, Timeout: o.Timeout,
+		ClientCommand: cmdB, BaselineClientCommand: o.CommandA, Order: o.Order,
+		WrapEndpoints: func(label string, ep benchmark.Endpoints) (benchmark.Endpoints, func(), error) {
+			if label != benchmark.SideB.String() {
+				return ep, func() {}, nil
+			}
+			return relays(ep, o.Injection)
+		}}
+	s, err := benchmark.StartAB(ctx, opts)
+	defer s.Close()
 	if err != nil {
-		return fmt.Errorf("collect: starting the network: %w", err)
+		res.Runs = s.Results().Runs
+		return fmt.Errorf("collect: %w", err)
 	}
-	defer net.Close()
-	cb, err := net.AddClient(ctx, cmdB)
-	if err != nil {
-		return fmt.Errorf("collect: starting client B: %w", err)
-	}
-	startup := time.Since(begin).Seconds()
-	clients := map[Side]*torlab.Client{A: net.Client(), B: cb}
-	sched := Schedule(o.Runs, o.Order)
-	fmt.Fprintf(o.Log, "A/B session (%s): network and two clients up in %.1fs; schedule %s; B runs %q\n", o.Injection.Name, startup, ScheduleString(sched), strings.Join(cb.Command, " "))
-	for i, side := range sched {
-		run := check.Run{Index: i, StartedAt: time.Now().UTC(), Label: side.String()}
-		if i == 0 {
-			run.NetworkStartS = startup
-		}
-		t0 := time.Now()
-		in := Injection{}
-		if side == B {
-			in = o.Injection
-		}
-		runSuite(ctx, o, net, clients[side], in, &run)
-		run.WallS = time.Since(t0).Seconds()
+	total := 2 * o.Runs
+	fmt.Fprintf(o.Log, "A/B session (%s): network up; schedule %s; A runs %q, B runs %q\n", o.Injection.Name,
+		benchmark.ScheduleString(benchmark.Schedule(o.Runs, o.Order)), o.CommandA, cmdB)
+	for i := 0; i < total; i++ {
+		run, err := s.Step(ctx, total)
 		res.Runs = append(res.Runs, run)
 		if run.Error != "" {
-			fmt.Fprintf(o.Log, "run %d/%d (%s): FAILED: %s\n", i+1, len(sched), side, run.Error)
+			fmt.Fprintf(o.Log, "run %d/%d (%s): FAILED: %s\n", i+1, total, run.Label, run.Error)
 		} else {
-			fmt.Fprintf(o.Log, "run %d/%d (%s): %.1fs%s\n", i+1, len(sched), side, run.WallS, runSummary(run))
+			fmt.Fprintf(o.Log, "run %d/%d (%s): %.1fs (client start %.1fs)%s\n", i+1, total, run.Label, run.WallS, run.NetworkStartS, runSummary(run))
 		}
 		if o.Checkpoint != nil {
-			if err := o.Checkpoint(res); err != nil {
-				return err
+			if cerr := o.Checkpoint(res); cerr != nil {
+				return cerr
 			}
 		}
-		if run.Error != "" {
-			return fmt.Errorf("collect: run %d (%s) failed: %s", i+1, side, run.Error)
+		if err != nil {
+			return fmt.Errorf("collect: %w", err)
 		}
 	}
 	return nil
-}
-
-// SplitAB splits the results of an A/B session into its two sides, in
-// the order they ran, ready for check.Compare(a, b, cfg).
-func SplitAB(r *check.Results) (a, b *check.Results) {
-	ca, cb := *r, *r
-	ca.Runs, cb.Runs = nil, nil
-	for _, run := range r.Runs {
-		if run.Label == B.String() {
-			cb.Runs = append(cb.Runs, run)
-		} else {
-			ca.Runs = append(ca.Runs, run)
-		}
-	}
-	ca.Settings.Runs, cb.Settings.Runs = len(ca.Runs), len(cb.Runs)
-	return &ca, &cb
 }
 
 // runSummary is the three gated numbers of a run, for the log.

@@ -47,7 +47,7 @@ func TestCollectABInjected(t *testing.T) {
 	in := Injection{Name: "test", Kinds: []string{KindCircuit, KindMemory, KindStreams}, Size: 0.5,
 		ControlDelay: 25 * time.Millisecond, MaxStreams: 40, GeoIPEntries: 600000}
 	var log strings.Builder
-	res, err := Collect(ctx, CollectOptions{Mode: ModeAB, Runs: 1, Order: Balanced, Injection: in,
+	res, err := Collect(ctx, CollectOptions{Mode: ModeAB, Runs: 1, Order: benchmark.Balanced, Injection: in,
 		Config: smallConfig(), Quick: true, Timeout: 3 * time.Minute, Log: &log, WorkDir: t.TempDir()})
 	t.Logf("collect log:\n%s", log.String())
 	if err != nil {

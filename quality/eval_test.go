@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/perfgate/perfgate/benchmark"
 	"github.com/perfgate/perfgate/check"
 )
 
@@ -164,9 +165,9 @@ func TestEvaluatePoolsAndModes(t *testing.T) {
 	session := func(b []check.Run) *check.Results {
 		s := *r
 		s.Runs = nil
-		for i, side := range Schedule(4, Balanced) {
+		for i, side := range benchmark.Schedule(4, benchmark.Balanced) {
 			run := r.Runs[i]
-			if side == B {
+			if side == benchmark.SideB {
 				run = b[i]
 			}
 			run.Label = side.String()
@@ -239,7 +240,7 @@ func TestEvaluatePoolsAndModes(t *testing.T) {
 
 func TestABPairs(t *testing.T) {
 	var s []check.Run
-	for i, side := range Schedule(4, Balanced) {
+	for i, side := range benchmark.Schedule(4, benchmark.Balanced) {
 		s = append(s, check.Run{Index: i, Label: side.String(), WallS: 10})
 	}
 	s[0].NetworkStartS = 5
@@ -381,31 +382,3 @@ func FuzzParseThresholds(f *testing.F) {
 	})
 }
 
-// FuzzParseOrder: only the three names parse.
-func FuzzParseOrder(f *testing.F) {
-	for _, s := range []string{"balanced", "ABBA", "alternate", "random", ""} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		o, err := ParseOrder(s)
-		if err == nil && !strings.EqualFold(o.String(), s) {
-			t.Fatalf("%q parsed as %v", s, o)
-		}
-	})
-}
-
-func TestSplitAB(t *testing.T) {
-	r := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName}
-	for i, side := range Schedule(3, Balanced) {
-		r.Runs = append(r.Runs, check.Run{Index: i, Label: side.String()})
-	}
-	a, b := SplitAB(r)
-	if len(a.Runs) != 3 || len(b.Runs) != 3 || a.Settings.Runs != 3 || len(r.Runs) != 6 {
-		t.Fatalf("split %d/%d of %d", len(a.Runs), len(b.Runs), len(r.Runs))
-	}
-	for i, want := range []int{0, 3, 5} {
-		if a.Runs[i].Index != want {
-			t.Errorf("A run %d is run %d, want %d", i, a.Runs[i].Index, want)
-		}
-	}
-}

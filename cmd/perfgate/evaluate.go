@@ -63,22 +63,28 @@ func cmdEvaluate(ctx context.Context, e *env, args []string) error {
 
 // collectFlags are the suite's flags shared by collect and all.
 type collectFlags struct {
-	quick   bool
-	timeout time.Duration
-	order   string
+	quick    bool
+	circuits int
+	timeout  time.Duration
+	order    string
 }
 
 func (c *collectFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.quick, "quick", true, "use the suite's quick configuration (30 circuits, shorter ladder)")
+	fs.IntVar(&c.circuits, "circuits", 0, "sequential circuit builds per run (0: the configuration's); collect with many and replay with --builds to sweep fewer")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "bound on one run (stored mode) or one session (A/B mode)")
 	fs.StringVar(&c.order, "order", "balanced", "A/B interleaving: balanced (ABBA BAAB …), abba or alternate")
 }
 
 func (c *collectFlags) config() benchmark.Config {
+	cfg := benchmark.DefaultConfig()
 	if c.quick {
-		return benchmark.QuickConfig()
+		cfg = benchmark.QuickConfig()
 	}
-	return benchmark.DefaultConfig()
+	if c.circuits > 0 {
+		cfg.Circuits = c.circuits
+	}
+	return cfg
 }
 
 func parseFlags(e *env, fs *flag.FlagSet, args []string, usage string) error {
@@ -113,7 +119,7 @@ func evaluateCollect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	order, err := quality.ParseOrder(cf.order)
+	order, err := benchmark.ParseOrder(cf.order)
 	if err != nil {
 		return fmt.Errorf("evaluate collect: --order: %w", err)
 	}
@@ -185,6 +191,7 @@ func collectTo(ctx context.Context, e *env, path string, o quality.CollectOption
 // replayFlags are the replay's flags shared by replay and all.
 type replayFlags struct {
 	k, thresholds, synthetic string
+	builds                   string
 	pairs, resamples         int
 	markdown                 string
 	adaptive                 string
@@ -193,6 +200,7 @@ type replayFlags struct {
 func (r *replayFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.k, "runs-per-side", "1,2,3", "runs per side to evaluate (comma-separated)")
 	fs.StringVar(&r.thresholds, "thresholds", "0", "allowed regressions to sweep, comma-separated, each P95[/RSS[/CAPACITY]] in percent for every runs-per-side, e.g. 0,10,10/5 (0: the config's defaults, widened for few runs)")
+	fs.StringVar(&r.builds, "builds", "", "circuit builds per run to evaluate, comma-separated (e.g. 100,200,400): runs collected with more builds are cut to their first N (default: as collected)")
 	fs.StringVar(&r.synthetic, "synthetic", "", "also inject regressions of these sizes by rewriting A/A samples (e.g. 0.1,0.2,0.5)")
 	fs.IntVar(&r.pairs, "pairs", 200, "at most this many comparisons per line (more possible pairs are sampled, seeded)")
 	fs.IntVar(&r.resamples, "resamples", 0, "bootstrap resamples per comparison (0: the config's)")
@@ -221,6 +229,16 @@ func (r *replayFlags) options() (quality.EvalOptions, error) {
 			return o, fmt.Errorf("evaluate: --thresholds: %w", err)
 		}
 		o.Thresholds = append(o.Thresholds, th)
+	}
+	bs, err := floats(r.builds)
+	if err != nil {
+		return o, fmt.Errorf("evaluate: --builds: %w", err)
+	}
+	for _, n := range bs {
+		if n < 1 || n != float64(int(n)) {
+			return o, fmt.Errorf("evaluate: --builds: %v is not a positive whole number", n)
+		}
+		o.Builds = append(o.Builds, int(n))
 	}
 	if o.Synthetic, err = floats(r.synthetic); err != nil {
 		return o, fmt.Errorf("evaluate: --synthetic: %w", err)
@@ -356,7 +374,7 @@ func evaluateAll(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(e, fs, args, evaluateUsage); err != nil {
 		return err
 	}
-	order, err := quality.ParseOrder(cf.order)
+	order, err := benchmark.ParseOrder(cf.order)
 	if err != nil {
 		return fmt.Errorf("evaluate all: --order: %w", err)
 	}

@@ -1,4 +1,4 @@
-package quality
+package benchmark
 
 import (
 	"fmt"
@@ -12,8 +12,8 @@ type Side byte
 
 // The two sides.
 const (
-	A Side = 'A'
-	B Side = 'B'
+	SideA Side = 'A'
+	SideB Side = 'B'
 )
 
 func (s Side) String() string { return string(s) }
@@ -78,9 +78,9 @@ func Schedule(n int, o Order) []Side {
 			b = bits.OnesCount(uint(i))%2 == 1
 		}
 		if b {
-			s[i] = B
+			s[i] = SideB
 		} else {
-			s[i] = A
+			s[i] = SideA
 		}
 	}
 	return s
@@ -95,11 +95,14 @@ func ScheduleString(s []Side) string {
 	return b.String()
 }
 
-// ABNote is the sentence a report shows when its comparison was an
-// interleaved A/B session rather than a stored baseline, e.g.
-// "Comparison: interleaved A/B on one private network — base (A) and head
-// (B) clients alternately, 3 runs each, order ABBABA (balanced)".
-func ABNote(n int, o Order) string {
-	return fmt.Sprintf("Comparison: interleaved A/B on one private network — base (A) and head (B) clients alternately, %d runs each, order %s (%v)",
-		n, ScheduleString(Schedule(n, o)), o)
+// ScheduleBlocks is the schedule in blocks of four, e.g. "ABBA BAAB BA":
+// how a report shows it.
+func ScheduleBlocks(s []Side) string {
+	str := ScheduleString(s)
+	var blocks []string
+	for len(str) > 4 {
+		blocks = append(blocks, str[:4])
+		str = str[4:]
+	}
+	return strings.Join(append(blocks, str), " ")
 }

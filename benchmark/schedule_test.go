@@ -1,7 +1,8 @@
-package quality
+package benchmark
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -43,7 +44,7 @@ func TestScheduleBalance(t *testing.T) {
 			}
 			d := 0
 			for i, x := range s {
-				if x == A {
+				if x == SideA {
 					d++
 				} else {
 					d--
@@ -67,7 +68,7 @@ func TestScheduleCancelsDrift(t *testing.T) {
 			for j := 0; j < deg; j++ {
 				v *= i
 			}
-			if x == A {
+			if x == SideA {
 				sa += v
 			} else {
 				sb += v
@@ -107,9 +108,23 @@ func TestParseOrder(t *testing.T) {
 	}
 }
 
-func TestABNote(t *testing.T) {
-	want := "Comparison: interleaved A/B on one private network — base (A) and head (B) clients alternately, 3 runs each, order ABBABA (balanced)"
-	if got := ABNote(3, Balanced); got != want {
-		t.Errorf("ABNote = %q, want %q", got, want)
+func TestScheduleBlocks(t *testing.T) {
+	for n, want := range map[int]string{1: "AB", 2: "ABBA", 3: "ABBA BA", 4: "ABBA BAAB", 5: "ABBA BAAB BA"} {
+		if got := ScheduleBlocks(Schedule(n, Balanced)); got != want {
+			t.Errorf("ScheduleBlocks(Schedule(%d)) = %q, want %q", n, got, want)
+		}
 	}
+}
+
+// FuzzParseOrder: only the three names parse.
+func FuzzParseOrder(f *testing.F) {
+	for _, s := range []string{"balanced", "ABBA", "alternate", "random", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := ParseOrder(s)
+		if err == nil && !strings.EqualFold(o.String(), s) {
+			t.Fatalf("%q parsed as %v", s, o)
+		}
+	})
 }

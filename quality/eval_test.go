@@ -381,4 +381,3 @@ func FuzzParseThresholds(f *testing.F) {
 		_ = th.String()
 	})
 }
-

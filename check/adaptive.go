@@ -103,6 +103,19 @@ type Decision struct {
 	Reason string
 }
 
+// Straddling lists the metrics whose interval straddles its threshold,
+// sorted.
+func (d Decision) Straddling() []string {
+	var s []string
+	for k, o := range d.Outcomes {
+		if o == Straddles {
+			s = append(s, k)
+		}
+	}
+	sort.Strings(s)
+	return s
+}
+
 // Decide is the adaptive stopping rule. It asks for more runs only when
 // the next round fits in the budget (runs and time), so a gate that
 // follows it always stops within budget:

@@ -110,3 +110,26 @@ func TestDecideAlwaysStopsWithinBudget(t *testing.T) {
 		}
 	}
 }
+
+func TestRepetitionString(t *testing.T) {
+	for _, tc := range []struct {
+		r    Repetition
+		want string
+	}{
+		{Repetition{Planned: 3, Runs: 3, MaxRuns: 5, BudgetS: 300, Stopped: StoppedDecided},
+			"not needed: decided after 3 runs per side (up to 5 runs per side within 5m0s)"},
+		{Repetition{Planned: 3, Runs: 4, MaxRuns: 5, BudgetS: 300, ElapsedS: 250, Inconclusive: []string{"circuit_build_p95"}, Stopped: StoppedDecided},
+			"4 runs per side instead of 3 (circuit_build_p95 was inconclusive); stopped: decided; 250s of runs"},
+		{Repetition{Planned: 3, Runs: 3, MaxRuns: 5, BudgetS: 120, ElapsedS: 110, Inconclusive: []string{"a", "b"}, Undecided: []string{"a"}, Stopped: StoppedBudget},
+			"no more runs than the 3 planned (a, b were inconclusive); stopped: time budget of 2m0s spent, a still inconclusive (decided as without repetition); 110s of runs"},
+	} {
+		if got := tc.r.String(); got != tc.want {
+			t.Errorf("String() = %q\nwant        %q", got, tc.want)
+		}
+	}
+	d := Decide(Budget{MinRuns: 1, MaxRuns: 2, Time: time.Hour}, Progress{Runs: 1},
+		[]Estimate{{Key: "b", Lo: 0, Hi: 1, Threshold: 0.1}, {Key: "a", Lo: 0, Hi: 1, Threshold: 0.1}, {Key: "c", Hi: 0.05, Threshold: 0.1}})
+	if got := strings.Join(d.Straddling(), ","); got != "a,b" {
+		t.Errorf("Straddling() = %q, want a,b", got)
+	}
+}

@@ -21,6 +21,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	var b bytes.Buffer
 	icon := map[Verdict]string{VerdictPass: "✅", VerdictRegression: "❌", VerdictError: "⚠️"}[r.Verdict]
 	fmt.Fprintf(&b, "### %s perfgate: %s\n\n", icon, EscapeMarkdown(verdictLine(r)))
+	if r.Comparison != "" {
+		fmt.Fprintf(&b, "**Comparison:** %s\n\n", EscapeMarkdown(r.Comparison))
+	}
+	if r.Repetition != nil {
+		fmt.Fprintf(&b, "**Adaptive repetition:** %s\n\n", EscapeMarkdown(r.Repetition.String()))
+	}
 	if len(r.EnvironmentDiff) > 0 {
 		b.WriteString("> [!WARNING]\n> **The baseline ran in a different environment**, so part of any change may be the machine, not the code: ")
 		b.WriteString(EscapeMarkdown(strings.Join(r.EnvironmentDiff, "; ")))

@@ -23,12 +23,17 @@ func reportCases(t *testing.T) map[string]*Report {
 	}
 	reg.SetPaths("baselines/main.json", "results.json")
 	reg.Notes = append(reg.Notes, "This PR changes baselines/ (@reviewer)")
+	reg.Comparison = "interleaved A/B on one private network: 3 runs per side, order ABBA BA; base client `sh -c 'a|b' <x> @octocat`"
+	reg.Repetition = &Repetition{Planned: 3, Runs: 5, MaxRuns: 5, BudgetS: 300, ElapsedS: 287.4,
+		Inconclusive: []string{MetricCircuitBuildP95}, Undecided: []string{MetricCircuitBuildP95}, Stopped: StoppedMaxRuns}
 
 	pass, err := Compare(base, noiseResults(t, 1, 4, 5, 6), DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	pass.SetPaths("baselines/main.json", "results.json")
+	pass.Comparison = StoredComparison(pass)
+	pass.Repetition = &Repetition{Planned: 3, Runs: 3, MaxRuns: 5, BudgetS: 300, ElapsedS: 121, Stopped: StoppedDecided}
 
 	gotor, err := Load(filepath.Join("testdata", "gotor", "go-tor-benchmark-all.txt"), "")
 	if err != nil {
@@ -70,6 +75,10 @@ func TestRenderGolden(t *testing.T) {
 			if err := json.Unmarshal(js.Bytes(), &back); err != nil {
 				t.Fatalf("JSON verdict does not read back: %v", err)
 			}
+			if back.Comparison != rep.Comparison || (back.Repetition == nil) != (rep.Repetition == nil) ||
+				rep.Repetition != nil && back.Repetition.String() != rep.Repetition.String() {
+				t.Errorf("JSON verdict read back comparison %q, repetition %+v", back.Comparison, back.Repetition)
+			}
 			if back.Verdict != rep.Verdict || len(back.Metrics) != len(rep.Metrics) || back.Schema != SchemaVerdictV1 {
 				t.Errorf("JSON verdict read back as %s with %d metrics", back.Verdict, len(back.Metrics))
 			}
@@ -87,7 +96,7 @@ func TestMarkdownEscapes(t *testing.T) {
 	if strings.Contains(strings.ReplaceAll(md, "\\`", ""), "`rm") {
 		t.Error("markdown contains an unescaped backtick")
 	}
-	for _, bad := range []string{"<script>", "<b>", " @octocat", " @team", "(@reviewer"} {
+	for _, bad := range []string{"<script>", "<b>", " @octocat", " @team", "(@reviewer", "<x>", "'a|b'"} {
 		if strings.Contains(md, bad) {
 			t.Errorf("markdown contains unescaped %q", bad)
 		}

@@ -61,6 +61,14 @@ type Report struct {
 	Notes []string `json:"notes,omitempty"`
 	// Warnings are statistical caveats and values left out; not failures.
 	Warnings []string `json:"warnings,omitempty"`
+	// Comparison says in one line what the current side was compared
+	// with, e.g. "interleaved A/B on one private network: 3 runs per side,
+	// order ABBA BA" or "stored baseline baselines/default.json (3 runs,
+	// recorded 2026-11-25)". Compare leaves it empty; its caller knows
+	// (StoredComparison describes a stored baseline).
+	Comparison string `json:"comparison,omitempty"`
+	// Repetition says what adaptive repetition did; nil when it was off.
+	Repetition *Repetition `json:"adaptive_repetition,omitempty"`
 	// BaselineCommand is the command that creates the missing baseline.
 	BaselineCommand string  `json:"baseline_command,omitempty"`
 	Confidence      float64 `json:"confidence"`
@@ -163,6 +171,103 @@ type BenchmarkRow struct {
 	MemoryInUse float64            `json:"memory_in_use,omitempty"`
 	Errors      []string           `json:"errors,omitempty"`
 	Extra       map[string]float64 `json:"extra,omitempty"`
+}
+
+// Why adaptive repetition stopped (Repetition.Stopped).
+const (
+	// StoppedDecided: every gated metric's interval was clear of or
+	// beyond its threshold.
+	StoppedDecided = "decided"
+	// StoppedMaxRuns: an interval still straddled its threshold, and one
+	// more round would pass the maximum number of runs.
+	StoppedMaxRuns = "max_runs"
+	// StoppedBudget: an interval still straddled its threshold, and one
+	// more round would not fit in the time budget.
+	StoppedBudget = "time_budget"
+)
+
+// Repetition is what adaptive repetition (Decide) did for a report: how
+// many runs per side it planned and took, which gated metrics were
+// inconclusive, and why it stopped.
+type Repetition struct {
+	// Planned is the runs per side taken before any repetition; Runs the
+	// runs per side in the report.
+	Planned int `json:"planned_runs"`
+	Runs    int `json:"runs"`
+	// MaxRuns and BudgetS are the budget: runs per side and wall seconds
+	// for all runs.
+	MaxRuns int     `json:"max_runs"`
+	BudgetS float64 `json:"budget_s"`
+	// ElapsedS is the wall time all runs took.
+	ElapsedS float64 `json:"elapsed_s"`
+	// Inconclusive are the gated metrics whose confidence interval
+	// straddled their threshold after the planned runs.
+	Inconclusive []string `json:"inconclusive,omitempty"`
+	// Undecided are the gated metrics still straddling when it stopped.
+	Undecided []string `json:"undecided,omitempty"`
+	// Stopped is StoppedDecided, StoppedMaxRuns or StoppedBudget.
+	Stopped string `json:"stopped"`
+}
+
+// String is the repetition in one line, e.g. "5 runs per side instead of
+// 3 (circuit_build_p95 was inconclusive); stopped: decided".
+func (r *Repetition) String() string {
+	budget := fmt.Sprintf("up to %d runs per side within %v", r.MaxRuns, time.Duration(r.BudgetS*float64(time.Second)).Round(time.Second))
+	if r.Runs <= r.Planned && len(r.Inconclusive) == 0 {
+		return fmt.Sprintf("not needed: decided after %d runs per side (%s)", r.Planned, budget)
+	}
+	var b strings.Builder
+	if r.Runs > r.Planned {
+		fmt.Fprintf(&b, "%d runs per side instead of %d", r.Runs, r.Planned)
+	} else {
+		fmt.Fprintf(&b, "no more runs than the %d planned", r.Planned)
+	}
+	if len(r.Inconclusive) > 0 {
+		fmt.Fprintf(&b, " (%s %s inconclusive)", strings.Join(r.Inconclusive, ", "), map[bool]string{true: "was", false: "were"}[len(r.Inconclusive) == 1])
+	}
+	b.WriteString("; stopped: ")
+	switch r.Stopped {
+	case StoppedDecided:
+		b.WriteString("decided")
+	case StoppedMaxRuns:
+		fmt.Fprintf(&b, "%d runs per side reached", r.MaxRuns)
+	case StoppedBudget:
+		fmt.Fprintf(&b, "time budget of %v spent", time.Duration(r.BudgetS*float64(time.Second)).Round(time.Second))
+	default:
+		b.WriteString(r.Stopped)
+	}
+	if len(r.Undecided) > 0 {
+		fmt.Fprintf(&b, ", %s still inconclusive (decided as without repetition)", strings.Join(r.Undecided, ", "))
+	}
+	fmt.Fprintf(&b, "; %.0fs of runs", r.ElapsedS)
+	return b.String()
+}
+
+// StoredComparison describes a comparison with a stored baseline for
+// Report.Comparison, from the report's sides: e.g. "stored baseline
+// baselines/default.json (3 runs, recorded 2026-11-25, commit 1a2b3c4)",
+// or "no baseline: absolute targets only".
+func StoredComparison(r *Report) string {
+	if r.Baseline == nil {
+		return "no baseline: absolute targets only"
+	}
+	bl := r.Baseline
+	var parts []string
+	parts = append(parts, fmt.Sprintf("%d run%s", bl.Runs, map[bool]string{true: "", false: "s"}[bl.Runs == 1]))
+	if bl.CreatedAt != nil && !bl.CreatedAt.IsZero() {
+		parts = append(parts, "recorded "+bl.CreatedAt.UTC().Format("2006-01-02"))
+	}
+	if bl.Commit != "" {
+		parts = append(parts, "commit "+truncate(bl.Commit, 12))
+	}
+	if bl.Environment.CPUModel != "" {
+		parts = append(parts, "on "+bl.Environment.CPUModel)
+	}
+	path := bl.Path
+	if path == "" {
+		path = "(unnamed)"
+	}
+	return fmt.Sprintf("stored baseline %s (%s)", path, strings.Join(parts, ", "))
 }
 
 // Regressed reports whether the verdict is a regression (a gated metric

@@ -32,6 +32,12 @@ func WriteTerminal(w io.Writer, r *Report, color bool) error {
 	}
 	vcol := map[Verdict]string{VerdictPass: ansiGreen, VerdictRegression: ansiRed, VerdictError: ansiYellow}[r.Verdict]
 	fmt.Fprintf(&b, "perfgate: %s\n", paint(ansiBold+vcol, sanitizeTerminal(verdictLine(r))))
+	if r.Comparison != "" {
+		fmt.Fprintf(&b, "comparison: %s\n", sanitizeTerminal(r.Comparison))
+	}
+	if r.Repetition != nil {
+		fmt.Fprintf(&b, "adaptive repetition: %s\n", sanitizeTerminal(r.Repetition.String()))
+	}
 	if len(r.EnvironmentDiff) > 0 {
 		fmt.Fprintf(&b, "%s the baseline ran in a different environment: %s\n",
 			paint(ansiYellow, "WARNING:"), sanitizeTerminal(strings.Join(r.EnvironmentDiff, "; ")))

@@ -8,15 +8,18 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
 
 	"github.com/perfgate/perfgate/benchmark"
+	"github.com/perfgate/perfgate/check"
 )
 
 const runUsage = `usage: perfgate run [--runs N] [--quick] [--out FILE] [--baseline FILE] [--config FILE]
                     [--markdown FILE] [--json FILE] [--client CMD] [--timeout D]
+                    [--baseline-client CMD [--baseline-out FILE]] [--max-runs M] [--budget D]
 
 Runs the benchmark suite N times, each on a fresh private Tor network on
 loopback (Debian's tor as relays and, by default, as the client under
@@ -24,6 +27,17 @@ test), writes the results file, compares it with the baseline and the
 absolute targets, and prints the table. Without --baseline it uses
 baselines/default.json (the action's default) when present; without a
 baseline the targets alone decide.
+
+With --baseline-client (interleaved A/B mode) it runs the baseline client
+(A) and the client under test (B) alternately on one private network, N
+runs each in a balanced order (ABBA BAAB …), each run on a fresh client;
+it writes B's results to --out and A's to --baseline-out, and compares B
+with A directly (any stored baseline is ignored).
+
+Adaptive repetition: after the N runs (per side) it compares; while a
+gated metric's confidence interval straddles its threshold, it takes one
+more run (per side) as long as --max-runs and the --budget for all runs
+allow. --max-runs equal to --runs turns it off (the default with --quick).
 
 Progress goes to standard error: one line per phase in logs, ::group::
 blocks in GitHub Actions, a live line on a terminal.
@@ -58,6 +72,11 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		timeout  = fs.Duration("timeout", 5*time.Minute, "bound on one run, the network's start included")
 		client   = fs.String("client", "", "command template of the client under test (default: the system's tor)")
 		logLevel = fs.String("log-level", "warn", "log level of the suite's log on standard error: debug, info, warn, error")
+		baseCmd  = fs.String("baseline-client", "", "A/B mode: command template of the baseline client (same syntax as --client; \"tor\" for the system's tor), run alternately with the client under test on one network")
+		baseOut  = fs.String("baseline-out", "perfgate-baseline-results.json", "A/B mode: write the baseline client's results to `FILE`")
+		order    = fs.String("order", "balanced", "A/B mode: interleaving of the runs: balanced (ABBA BAAB …), abba, alternate")
+		maxRuns  = fs.Int("max-runs", 5, "adaptive repetition: at most `M` runs (per side) while a gated metric is inconclusive; M = --runs turns it off (default with --quick: --runs)")
+		budget   = fs.Duration("budget", 5*time.Minute, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
 	)
 	f := &compareFlags{fs: fs, format: "auto"}
 	fs.StringVar(&f.baseline, "baseline", "", "baseline `FILE` (default: baselines/default.json when present)")
@@ -76,13 +95,33 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("run: unexpected argument %q (see 'perfgate run -h')", fs.Arg(0))
 	}
-	runsSet := false
-	fs.Visit(func(fl *flag.Flag) { runsSet = runsSet || fl.Name == "runs" })
-	if *quick && !runsSet {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if *quick && !set["runs"] {
 		*runs = 1
 	}
 	if *runs < 1 {
 		return fmt.Errorf("run: --runs must be at least 1, not %d", *runs)
+	}
+	if !set["max-runs"] && (*quick || *maxRuns < *runs) {
+		*maxRuns = *runs
+	}
+	if *maxRuns < *runs {
+		return fmt.Errorf("run: --max-runs %d is less than --runs %d", *maxRuns, *runs)
+	}
+	if *budget <= 0 {
+		return fmt.Errorf("run: --budget must be positive, not %v", *budget)
+	}
+	ab := set["baseline-client"]
+	if ab && strings.TrimSpace(*baseCmd) == "" {
+		return errors.New("run: --baseline-client needs a command template (\"tor\" for the system's tor)")
+	}
+	ord, err := benchmark.ParseOrder(*order)
+	if err != nil {
+		return fmt.Errorf("run: --order: %w", err)
+	}
+	if ab && set["baseline"] {
+		fmt.Fprintf(e.stderr, "perfgate run: --baseline %s is ignored in A/B mode (--baseline-client): the two clients are compared directly\n", f.baseline)
 	}
 	switch f.color {
 	case "auto", "always", "never":
@@ -93,9 +132,12 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("run: --log-level: %v", err)
 	}
-	f.baseline = chooseBaseline(f.baseline)
+	if !ab {
+		f.baseline = chooseBaseline(f.baseline)
+	}
 	// Load the config before spending minutes on the suite.
-	if _, err := f.loadConfig(); err != nil {
+	ccfg, err := f.loadConfig()
+	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 
@@ -110,29 +152,70 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	progress := benchmark.NewProgress(e.stderr, github, tty)
 	begin := time.Now()
-	res, runErr := benchmark.Run(ctx, benchmark.RunOptions{
-		Runs:          *runs,
-		Quick:         *quick,
-		Config:        cfg,
-		Timeout:       *timeout,
-		ClientCommand: *client,
-		Log:           slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})),
-		Progress:      progress,
-		Getenv:        e.getenv,
-	})
-	if res != nil {
-		if err := benchmark.WriteResultsFile(*out, res); err != nil {
-			return errors.Join(runErr, err)
+	g := &gate{
+		opts: benchmark.RunOptions{
+			Runs:                  *runs,
+			Quick:                 *quick,
+			Config:                cfg,
+			Timeout:               *timeout,
+			ClientCommand:         systemTor(*client),
+			BaselineClientCommand: systemTor(*baseCmd),
+			Order:                 ord,
+			Log:                   slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})),
+			Progress:              progress,
+			Getenv:                e.getenv,
+		},
+		ab:      ab,
+		maxRuns: *maxRuns,
+		budget:  *budget,
+		saved: func(base, head *check.Results) error {
+			if err := benchmark.WriteResultsFile(*out, head); err != nil {
+				return err
+			}
+			if ab && base != nil {
+				return benchmark.WriteResultsFile(*baseOut, base)
+			}
+			return nil
+		},
+		compare: func(base, head *check.Results) (*check.Report, error) {
+			if !ab {
+				f.results = *out
+				rep, err := f.compare()
+				if err == nil {
+					rep.Comparison = check.StoredComparison(rep)
+				}
+				return rep, err
+			}
+			rep, err := check.Compare(base, head, ccfg)
+			if err != nil {
+				return nil, err
+			}
+			rep.SetPaths(*baseOut, *out)
+			// Same machine, same job: the clients' difference is what is
+			// measured, not a caveat.
+			rep.EnvironmentDiff = nil
+			rep.Comparison = abComparison(base, head, ord)
+			return rep, nil
+		},
+	}
+	rep, runErr := g.run(ctx)
+	if g.head != nil {
+		what := fmt.Sprintf("%d run(s)", len(g.head.Runs))
+		if ab && g.base != nil {
+			what = fmt.Sprintf("%d run(s) of the client under test; %s: %d run(s) of the baseline client", len(g.head.Runs), *baseOut, len(g.base.Runs))
 		}
-		progress.Println("results: %s (%d run(s), %.1fs)", *out, len(res.Runs), time.Since(begin).Seconds())
+		progress.Println("results: %s (%s, %.1fs)", *out, what, time.Since(begin).Seconds())
 	}
 	if runErr != nil {
 		return fmt.Errorf("run: %w", runErr)
 	}
-	f.results = *out
-	rep, err := f.compare()
-	if err != nil {
-		return err
-	}
 	return f.emit(e, rep)
+}
+
+// systemTor maps the template "tor" (the system's tor, as is) to "".
+func systemTor(cmd string) string {
+	if strings.TrimSpace(cmd) == "tor" {
+		return ""
+	}
+	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/perfgate/perfgate/check"
 )
@@ -25,6 +26,10 @@ func TestRunFlags(t *testing.T) {
 		{"bad log level", []string{"run", "--log-level", "loud"}, "--log-level"},
 		{"missing config before the suite runs", []string{"run", "--config", "/nonexistent/perfgate.yml"}, "nonexistent"},
 		{"unknown flag", []string{"run", "--fast"}, "not defined"},
+		{"max runs below runs", []string{"run", "--runs", "3", "--max-runs", "2"}, "--max-runs 2 is less than --runs 3"},
+		{"no budget", []string{"run", "--budget", "0s"}, "--budget must be positive"},
+		{"empty baseline client", []string{"run", "--baseline-client", " "}, "--baseline-client needs a command"},
+		{"bad order", []string{"run", "--baseline-client", "tor", "--order", "random"}, "--order"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,5 +127,59 @@ func TestRunQuickOnTor(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "run 1/1: Stream Scaling: capacity") {
 		t.Errorf("no progress line per phase:\n%s", stderr.String())
+	}
+}
+
+// TestRunABQuickOnTor is 'perfgate run --quick --baseline-client CMD' on a
+// real private network: one run of each side (the baseline client is
+// Debian's tor with an extra option), both results files, and a report
+// that says it compared the two clients directly.
+func TestRunABQuickOnTor(t *testing.T) {
+	tor, err := exec.LookPath("tor")
+	if err != nil {
+		t.Skip("tor is not installed")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "head.json")
+	baseOut := filepath.Join(dir, "base.json")
+	js := filepath.Join(dir, "report.json")
+	md := filepath.Join(dir, "report.md")
+	baseCmd := tor + " --defaults-torrc /dev/null -f {torrc} --CircuitStreamTimeout 31"
+	var stdout, stderr bytes.Buffer
+	begin := time.Now()
+	err = run(context.Background(), []string{"run", "--quick", "--baseline-client", baseCmd, "--out", out, "--baseline-out", baseOut,
+		"--json", js, "--markdown", md, "--color", "never"}, nil, &stdout, &stderr, func(string) string { return "" })
+	t.Logf("perfgate run --quick --baseline-client: %v", time.Since(begin).Round(100*time.Millisecond))
+	if err != nil && !errors.Is(err, check.ErrRegression) {
+		t.Fatalf("perfgate run: %v\nstderr:\n%s", err, stderr.String())
+	}
+	head, herr := check.Load(out, "")
+	base, berr := check.Load(baseOut, "")
+	if herr != nil || berr != nil {
+		t.Fatal(herr, berr)
+	}
+	if len(head.Runs) != 1 || head.Runs[0].Label != "B" || len(base.Runs) != 1 || base.Runs[0].Label != "A" {
+		t.Fatalf("head %d runs, base %d runs", len(head.Runs), len(base.Runs))
+	}
+	if base.Environment.ClientCommand != baseCmd || head.Environment.ClientCommand != "" {
+		t.Errorf("client commands: base %q, head %q", base.Environment.ClientCommand, head.Environment.ClientCommand)
+	}
+	rep, rerr := check.ReadReport(js)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	if !strings.HasPrefix(rep.Comparison, "interleaved A/B on one private network: 1 run per side, order AB") || rep.Baseline == nil || rep.Repetition != nil {
+		t.Errorf("comparison %q, baseline %v, repetition %+v", rep.Comparison, rep.Baseline, rep.Repetition)
+	}
+	if data, _ := os.ReadFile(md); !strings.Contains(string(data), "**Comparison:** interleaved A/B") || !strings.Contains(string(data), "CircuitStreamTimeout") {
+		t.Errorf("markdown lacks the comparison:\n%s", data)
+	}
+	if !strings.Contains(stdout.String(), "comparison: interleaved A/B") {
+		t.Errorf("terminal lacks the comparison:\n%s", stdout.String())
+	}
+	for _, want := range []string{"run 1/2 (A): ", "run 2/2 (B): "} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("progress lacks %q:\n%s", want, stderr.String())
+		}
 	}
 }

@@ -45,13 +45,14 @@ type Config struct {
 	PayloadBytes int
 
 	// StreamLevels are the first levels of the scaling ladder. Beyond the
-	// last, the ladder doubles until a level fails, StreamMaxLevel is
-	// reached or LadderBudget is spent, then bisects between the last
-	// passing and the first failing level down to a step of
-	// StreamKneeResolution (a fraction of the level).
+	// last, the ladder doubles until a level fails (twice: a failing level
+	// is run again), StreamMaxLevel is reached or LadderBudget is spent,
+	// then runs StreamProbes levels at the estimated capacity
+	// ×(1∓StreamKneeResolution) in turn (see EstimateCapacity).
 	StreamLevels         []int
 	StreamMaxLevel       int
 	StreamKneeResolution float64
+	StreamProbes         int
 	// StreamP95Bound is the p95 stream latency a level must stay under.
 	StreamP95Bound time.Duration
 	// LevelTimeout bounds one level; LadderBudget the whole ladder.
@@ -91,6 +92,7 @@ func DefaultConfig() Config {
 		StreamLevels:         []int{10, 25, 50, 100, 200},
 		StreamMaxLevel:       8192,
 		StreamKneeResolution: 0.125,
+		StreamProbes:         4,
 		StreamP95Bound:       time.Second,
 		LevelTimeout:         15 * time.Second,
 		LadderBudget:         12 * time.Second,
@@ -114,7 +116,8 @@ func QuickConfig() Config {
 	c.LeakCircuits = 3
 	c.StreamExchanges = 4
 	c.StreamMaxLevel = 1600
-	c.StreamKneeResolution = 0.25
+	c.StreamKneeResolution = 0.125
+	c.StreamProbes = 2
 	c.LadderBudget = 6 * time.Second
 	c.MuxCircuits = 3
 	c.MuxStreams = 10
@@ -157,6 +160,7 @@ func (c Config) withDefaults() Config {
 	if c.StreamKneeResolution <= 0 {
 		c.StreamKneeResolution = d.StreamKneeResolution
 	}
+	set(&c.StreamProbes, d.StreamProbes)
 	setD(&c.StreamP95Bound, d.StreamP95Bound)
 	setD(&c.LevelTimeout, d.LevelTimeout)
 	setD(&c.LadderBudget, d.LadderBudget)
@@ -196,6 +200,8 @@ func (c Config) Settings(runs int, quick bool, timeout time.Duration) check.Sett
 			"stream_exchanges":       strconv.Itoa(c.StreamExchanges),
 			"payload_bytes":          strconv.Itoa(c.PayloadBytes),
 			"stream_knee_resolution": ftoa(c.StreamKneeResolution),
+			"stream_probes":          strconv.Itoa(c.StreamProbes),
+			"stream_capacity_method": CapacityMethod,
 			"level_timeout_s":        ftoa(c.LevelTimeout.Seconds()),
 			"ladder_budget_s":        ftoa(c.LadderBudget.Seconds()),
 			"mux_circuits":           strconv.Itoa(c.MuxCircuits),

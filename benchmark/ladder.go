@@ -1,6 +1,9 @@
 package benchmark
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // A Ladder chooses the levels of the stream-scaling benchmark. It runs the
 // first levels in order; past the last it doubles until a level fails or
@@ -10,10 +13,26 @@ import "sort"
 // bisects between the highest passing and the lowest failing level until
 // they are closer than the resolution (a fraction of the passing level).
 // The capacity is the highest passing level below the lowest failing one.
+//
+// With Refine, a level that fails is run once more before it counts as
+// failing (a level passes when one of its runs passes: a one-off spike of
+// p95 no longer ends the climb), and once a level has failed twice the
+// ladder runs probes at the estimated capacity ×(1−step) and ×(1+step)
+// in turn instead of bisecting, so that a fit of p95 over the levels has
+// points on both sides of the bound.
 type Ladder struct {
 	first      []int
 	max        int
 	resolution float64
+
+	// Refinement (Refine): probes left, their step, the estimate they
+	// centre on; runs counts the runs of each level.
+	refine   bool
+	probes   int
+	step     float64
+	estimate func() float64
+	runs     map[int]int
+	probed   int
 
 	outcome   map[int]bool // level → passed
 	nextFirst int
@@ -36,12 +55,23 @@ func NewLadder(first []int, max int, resolution float64) *Ladder {
 	if len(fs) == 0 && max > 0 {
 		fs = []int{min(10, max)}
 	}
-	return &Ladder{first: fs, max: max, resolution: resolution, outcome: map[int]bool{}}
+	return &Ladder{first: fs, max: max, resolution: resolution, outcome: map[int]bool{}, runs: map[int]int{}}
+}
+
+// Refine makes the ladder confirm a failing level by running it again and,
+// past the knee, run probes levels at estimate()·(1−step) and
+// estimate()·(1+step) in turn instead of bisecting. It returns l.
+func (l *Ladder) Refine(probes int, step float64, estimate func() float64) *Ladder {
+	l.refine, l.probes, l.step, l.estimate = true, probes, step, estimate
+	return l
 }
 
 // Next returns the next level to try, or false when the ladder is done.
 func (l *Ladder) Next() (int, bool) {
 	fail := l.Knee()
+	if l.refine && fail != 0 && l.runs[fail] < 2 {
+		return fail, true // confirm the failure
+	}
 	for l.nextFirst < len(l.first) {
 		lv := l.first[l.nextFirst]
 		l.nextFirst++
@@ -63,6 +93,19 @@ func (l *Ladder) Next() (int, bool) {
 		}
 		return min(max(l.top+1, int(float64(l.top)*factor)), l.max), true
 	}
+	if l.refine {
+		if l.probed >= l.probes {
+			return 0, false
+		}
+		est := l.estimate()
+		f := 1 - l.step
+		if l.probed%2 == 1 {
+			f = 1 + l.step
+		}
+		l.probed++
+		lv := int(math.Round(est * f))
+		return min(max(lv, 1), l.max), true
+	}
 	pass := l.Capacity()
 	step := max(1, int(l.resolution*float64(max(pass, 1))))
 	if fail-pass <= step {
@@ -81,8 +124,12 @@ func (l *Ladder) Record(level int, pass bool) { l.Observe(level, pass, 0) }
 // Observe stores the outcome of a level with its p95 as a fraction of the
 // bound (0: unknown), which steers the climb.
 func (l *Ladder) Observe(level int, pass bool, p95Frac float64) {
+	if l.refine && l.runs[level] > 0 {
+		pass = pass || l.outcome[level]
+	}
 	l.outcome[level] = pass
-	if level >= l.top {
+	l.runs[level]++
+	if level >= l.top && (level > l.top || !l.refine || pass) {
 		l.top, l.topFrac = level, p95Frac
 	}
 }

@@ -92,11 +92,14 @@ func levelPasses(ok, n int, p95S float64, bound time.Duration) bool {
 }
 
 // BenchmarkStreamScaling runs the ladder of concurrent streams: the first
-// levels (10, 25, 50, 100, 200), then doubling until a level fails, the
-// bound (Config.StreamMaxLevel, this process's file descriptors) or the
-// time budget is reached, then bisecting near the knee. Every level is
-// recorded. stream_capacity is the largest level with at least 99 % of its
-// streams successful and p95 under Config.StreamP95Bound.
+// levels (10, 25, 50, 100, 200), then doubling until a level fails twice
+// in a row (a failing level is run again), the bound
+// (Config.StreamMaxLevel, this process's file descriptors) or the time
+// budget is reached, then Config.StreamProbes probes on both sides of the
+// estimated knee. Every level is recorded. stream_capacity is
+// EstimateCapacity of the levels: where p95 crosses Config.StreamP95Bound
+// by a fit over the levels near the knee, capped where fewer than 99 % of
+// the streams succeed.
 func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	ctx, stop := s.watch(ctx)
 	defer stop()
@@ -110,7 +113,11 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	if fdMax := fdLevelBound(s.ep.EchoPID == 0); fdMax < maxLevel {
 		maxLevel, boundReason = fdMax, "file descriptors"
 	}
-	ladder := NewLadder(s.cfg.StreamLevels, maxLevel, s.cfg.StreamKneeResolution)
+	bound := s.cfg.StreamP95Bound
+	ladder := NewLadder(s.cfg.StreamLevels, maxLevel, s.cfg.StreamKneeResolution).
+		Refine(s.cfg.StreamProbes, s.cfg.StreamKneeResolution, func() float64 {
+			return EstimateCapacity(r.Levels, bound).Capacity
+		})
 	payload := payloadOf(s.cfg.PayloadBytes)
 	var all []time.Duration
 	var lastWall time.Duration
@@ -149,9 +156,11 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 			r.FailureReasons[reason] += c
 		}
 		lastWall, lastLevel = b.Wall, level
-		// Let the client tear the streams down before the next level.
+		// Let the client tear the streams down before the next level:
+		// 0.2 ms a stream, 50–200 ms.
+		pause := min(max(time.Duration(level)*200*time.Microsecond, 50*time.Millisecond), 200*time.Millisecond)
 		select {
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(pause):
 		case <-ctx.Done():
 		}
 	}
@@ -159,7 +168,8 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	if pm, err := s.clientMemory(); err == nil {
 		r.MemoryInUse = pm.RSS
 	}
-	capacity, knee := ladder.Capacity(), ladder.Knee()
+	est := EstimateCapacity(r.Levels, bound)
+	capacity, knee := int(math.Round(est.Capacity)), ladder.Knee()
 	if stopReason == "" {
 		switch {
 		case knee != 0:
@@ -169,6 +179,16 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 		}
 	}
 	r.metric("stream_capacity", capacity)
+	r.metric("capacity_passed_level", est.Passed)
+	r.metric("capacity_p95_crossing", est.P95Crossing)
+	if !math.IsInf(est.SuccessCrossing, 1) {
+		r.metric("capacity_success_crossing", est.SuccessCrossing)
+	}
+	if est.FitPoints > 0 {
+		r.metric("p95_fit_intercept_s", est.FitIntercept)
+		r.metric("p95_fit_slope_per_1000_streams_s", 1000*est.FitSlope)
+		r.metric("p95_fit_points", est.FitPoints)
+	}
 	r.metric("knee_streams", knee)
 	r.metric("max_level", maxLevel)
 	r.metric("levels", len(r.Levels))

@@ -1,0 +1,204 @@
+package benchmark
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/perfgate/perfgate/check"
+)
+
+// CapacityMethod names how stream_capacity is estimated from a ladder's
+// levels (EstimateCapacity); the results' settings record it.
+const CapacityMethod = "p95-fit: Theil-Sen line of p95 over the levels from half the lowest failing level up, " +
+	"crossing the p95 bound, kept between the highest passing and the lowest failing level; " +
+	"capped where the success rate crosses 99 % (served streams / 0.99)"
+
+// minSuccess is the fraction of a level's streams that must succeed.
+const minSuccess = 0.99
+
+// A CapacityEstimate is stream_capacity estimated from the levels of a
+// stream ladder, with the parts it is made of, so that it can be checked
+// against the raw levels.
+type CapacityEstimate struct {
+	// Capacity is the estimate, in streams: the lower of P95Crossing and
+	// SuccessCrossing.
+	Capacity float64
+	// P95Crossing is the level where p95 reaches the bound, from the fit
+	// (or the highest level tried when no level's p95 reached the bound).
+	P95Crossing float64
+	// SuccessCrossing is where the success rate falls under 99 %: the
+	// streams the client served at the lowest level that fell short,
+	// divided by 0.99, kept between that level and the level below it.
+	// +Inf when every level reached 99 %.
+	SuccessCrossing float64
+	// FitIntercept (seconds) and FitSlope (seconds per stream) are the
+	// line p95 ≈ FitIntercept + FitSlope·streams; FitPoints the number of
+	// level records it was fitted to (0: no fit; the crossing was then
+	// interpolated between the bracketing levels).
+	FitIntercept, FitSlope float64
+	FitPoints              int
+	// Passed is the former estimator: the highest level that passed with
+	// every lower level passing (repeats of a level pooled, the lower p95).
+	Passed int
+}
+
+// a levelGroup pools the records of one level (repeats).
+type levelGroup struct {
+	streams  int
+	ok, n    int
+	runs     int
+	minP95   float64
+	okRecord bool // some record reached 99 % success
+}
+
+func groupLevels(levels []check.StreamLevel) []levelGroup {
+	byN := map[int]*levelGroup{}
+	for _, l := range levels {
+		if l.Streams <= 0 {
+			continue
+		}
+		g := byN[l.Streams]
+		if g == nil {
+			g = &levelGroup{streams: l.Streams, minP95: math.Inf(1)}
+			byN[l.Streams] = g
+		}
+		g.ok += l.OK
+		g.n += l.Streams
+		g.runs++
+		if successOK(l) {
+			g.okRecord = true
+			g.minP95 = math.Min(g.minP95, l.P95S)
+		}
+	}
+	gs := make([]levelGroup, 0, len(byN))
+	for _, g := range byN {
+		gs = append(gs, *g)
+	}
+	sort.Slice(gs, func(i, j int) bool { return gs[i].streams < gs[j].streams })
+	return gs
+}
+
+func successOK(l check.StreamLevel) bool {
+	return l.Streams > 0 && l.OK >= int(math.Ceil(minSuccess*float64(l.Streams)))
+}
+
+// EstimateCapacity estimates stream_capacity from a ladder's level records
+// (repeats of a level allowed, in any order). A level is limited two ways:
+// by p95 (bound) and by its success rate (99 %). The p95 limit is where a
+// line p95 = a + b·streams, fitted robustly (Theil–Sen: median of the
+// pairwise slopes) to the records from half the lowest failing level up,
+// crosses bound; p95 grows about linearly with the streams once the client
+// is the bottleneck, and the fit averages out one level's noise where the
+// highest passing level alone moves in steps of the ladder. The crossing is
+// kept between the highest level whose p95 passed and the lowest whose p95
+// failed (a level's p95 is the lower of its repeats'). The success limit is
+// where the success rate crosses 99 %, assuming the client serves a fixed
+// number of streams at once (a connection cap): the streams served at the
+// lowest level under 99 %, divided by 0.99. With no level failing, the
+// capacity is the highest level tried.
+func EstimateCapacity(levels []check.StreamLevel, bound time.Duration) CapacityEstimate {
+	gs := groupLevels(levels)
+	e := CapacityEstimate{SuccessCrossing: math.Inf(1)}
+	if len(gs) == 0 {
+		return e
+	}
+	b := bound.Seconds()
+	// The former estimator, on pooled repeats.
+	for _, g := range gs {
+		if float64(g.ok) < minSuccess*float64(g.n) || !(g.minP95 < b) {
+			break
+		}
+		e.Passed = g.streams
+	}
+	// Success: the lowest level whose pooled success rate is under 99 %.
+	prev := 0
+	for _, g := range gs {
+		if float64(g.ok) < minSuccess*float64(g.n) {
+			served := float64(g.ok) / float64(g.runs)
+			e.SuccessCrossing = math.Max(float64(prev), math.Min(float64(g.streams), served/minSuccess))
+			break
+		}
+		prev = g.streams
+	}
+	// p95: the lowest level with every successful record's p95 at or over
+	// the bound, and the highest passing below it.
+	fail, pass := 0, 0
+	var failP95, passP95 float64
+	for _, g := range gs {
+		if !g.okRecord {
+			continue
+		}
+		if g.minP95 >= b {
+			fail, failP95 = g.streams, g.minP95
+			break
+		}
+		pass, passP95 = g.streams, g.minP95
+	}
+	if fail == 0 {
+		// p95 never reached the bound: the highest level tried.
+		e.P95Crossing = float64(gs[len(gs)-1].streams)
+	} else {
+		e.P95Crossing = e.fitCrossing(levels, fail, b)
+		if e.FitPoints == 0 {
+			// Linear interpolation between the bracketing levels (from
+			// the origin when no level passed).
+			x0, y0 := float64(pass), passP95
+			if pass == 0 {
+				y0 = 0
+			}
+			e.P95Crossing = x0 + (b-y0)/(failP95-y0)*(float64(fail)-x0)
+		}
+		e.P95Crossing = math.Min(math.Max(e.P95Crossing, float64(pass)), float64(fail))
+	}
+	e.Capacity = math.Min(e.P95Crossing, e.SuccessCrossing)
+	return e
+}
+
+// fitCrossing fits p95 = a + b·streams (Theil–Sen) to the records with at
+// least 99 % success from fail/2 up and returns where it reaches bound; it
+// leaves FitPoints 0 when there is no usable fit (fewer than two levels, a
+// slope that is not positive).
+func (e *CapacityEstimate) fitCrossing(levels []check.StreamLevel, fail int, bound float64) float64 {
+	type pt struct{ x, y float64 }
+	var ps []pt
+	for _, l := range levels {
+		if successOK(l) && 2*l.Streams >= fail {
+			ps = append(ps, pt{float64(l.Streams), l.P95S})
+		}
+	}
+	var slopes []float64
+	for i := range ps {
+		for j := i + 1; j < len(ps); j++ {
+			if ps[j].x != ps[i].x {
+				slopes = append(slopes, (ps[j].y-ps[i].y)/(ps[j].x-ps[i].x))
+			}
+		}
+	}
+	if len(slopes) == 0 {
+		return 0
+	}
+	slope := median(slopes)
+	if !(slope > 0) {
+		return 0
+	}
+	icpt := make([]float64, len(ps))
+	for i, p := range ps {
+		icpt[i] = p.y - slope*p.x
+	}
+	e.FitIntercept, e.FitSlope, e.FitPoints = median(icpt), slope, len(ps)
+	return (bound - e.FitIntercept) / slope
+}
+
+// median returns the median of v (which it sorts); NaN when v is empty.
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	sort.Float64s(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}

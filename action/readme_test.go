@@ -107,11 +107,11 @@ func TestActionYML(t *testing.T) {
 			t.Errorf("input %s is required; every input has a default", p.Name)
 		}
 	}
-	want := "mode results baseline config client-command runs quick github-token comment status-context fail-on-regression"
+	want := "mode results baseline config client-command baseline-client-command runs max-runs time-budget quick github-token comment status-context fail-on-regression"
 	if strings.Join(names, " ") != want {
 		t.Errorf("inputs %v, want %s", names, want)
 	}
-	defaults := map[string]string{"mode": "check", "baseline": "baselines/default.json", "runs": "3", "quick": "false",
+	defaults := map[string]string{"mode": "check", "baseline": "baselines/default.json", "runs": "3", "max-runs": "", "time-budget": "5m", "baseline-client-command": "", "quick": "false",
 		"github-token": "${{ github.token }}", "comment": "true", "status-context": "perfgate", "fail-on-regression": "true"}
 	for _, p := range in {
 		if d, ok := defaults[p.Name]; ok && p.Default != d {

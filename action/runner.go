@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sethvargo/go-githubactions"
 )
@@ -69,6 +70,20 @@ func (r *Runner) IntInput(name string, def, min int) (int, error) {
 		return 0, fmt.Errorf("input %s: %q is not a whole number of at least %d", name, v, min)
 	}
 	return n, nil
+}
+
+// DurationInput returns a duration input (Go syntax: 90s, 5m, 1h30m), or
+// def when it is empty.
+func (r *Runner) DurationInput(name string, def time.Duration) (time.Duration, error) {
+	v := r.Input(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("input %s: %q is not a positive duration such as 5m or 90s", name, v)
+	}
+	return d, nil
 }
 
 // Mask tells the runner to hide s in every log line from now on.

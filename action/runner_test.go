@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/perfgate/perfgate/action"
 )
@@ -15,7 +16,7 @@ func TestRunner(t *testing.T) {
 	out, sum := filepath.Join(dir, "output"), filepath.Join(dir, "summary")
 	env := map[string]string{
 		"INPUT_GITHUB-TOKEN": "ghs_secret", "INPUT_RUNS": " 5 ", "INPUT_QUICK": "TRUE", "INPUT_COMMENT": "maybe",
-		"INPUT_FAIL_ON_REGRESSION": "false", "GITHUB_OUTPUT": out, "GITHUB_STEP_SUMMARY": sum,
+		"INPUT_FAIL_ON_REGRESSION": "false", "INPUT_TIME-BUDGET": "90s", "INPUT_BAD-BUDGET": "-1m", "GITHUB_OUTPUT": out, "GITHUB_STEP_SUMMARY": sum,
 	}
 	var log bytes.Buffer
 	r := action.NewRunner(envFrom(env), &log)
@@ -30,6 +31,15 @@ func TestRunner(t *testing.T) {
 	}
 	if b, err := r.BoolInput("quick", false); !b || err != nil {
 		t.Errorf("quick = %v, %v", b, err)
+	}
+	if d, err := r.DurationInput("time-budget", time.Minute); d != 90*time.Second || err != nil {
+		t.Errorf("time-budget = %v, %v", d, err)
+	}
+	if d, err := r.DurationInput("missing", time.Minute); d != time.Minute || err != nil {
+		t.Errorf("default duration = %v, %v", d, err)
+	}
+	if _, err := r.DurationInput("bad-budget", time.Minute); err == nil {
+		t.Error("a negative duration accepted")
 	}
 	if _, err := r.BoolInput("comment", true); err == nil {
 		t.Error("comment: maybe accepted")

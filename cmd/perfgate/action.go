@@ -44,7 +44,10 @@ type actionInputs struct {
 	baseline         string
 	config           string
 	clientCommand    string
+	baseClient       string // A/B mode when set
 	runs             int
+	maxRuns          int
+	timeBudget       time.Duration
 	quick            bool
 	token            string
 	comment          bool
@@ -163,6 +166,7 @@ func (a *actionRun) readInputs() error {
 		baseline:      r.Input("baseline"),
 		config:        r.Input("config"),
 		clientCommand: r.Input("client-command"),
+		baseClient:    r.Input("baseline-client-command"),
 		token:         r.Input("github-token"),
 		statusContext: r.Input("status-context"),
 	}
@@ -184,6 +188,27 @@ func (a *actionRun) readInputs() error {
 	}
 	if in.quick, err = r.BoolInput("quick", false); err != nil {
 		errs = append(errs, err)
+	}
+	if in.maxRuns, err = r.IntInput("max-runs", 0, 1); err != nil {
+		errs = append(errs, err)
+	}
+	if in.maxRuns == 0 {
+		in.maxRuns = 5
+		if in.quick {
+			in.maxRuns = in.runs
+		}
+	}
+	if in.maxRuns < in.runs {
+		errs = append(errs, fmt.Errorf("input max-runs: %d is less than runs %d", in.maxRuns, in.runs))
+	}
+	if in.timeBudget, err = r.DurationInput("time-budget", 5*time.Minute); err != nil {
+		errs = append(errs, err)
+	}
+	if in.baseClient != "" && in.mode != "check" {
+		errs = append(errs, fmt.Errorf("input baseline-client-command: A/B mode is for mode check, not %s", in.mode))
+	}
+	if in.baseClient != "" && in.results != "" {
+		errs = append(errs, errors.New("input baseline-client-command: A/B mode runs the suite; it cannot take a results file"))
 	}
 	if in.comment, err = r.BoolInput("comment", true); err != nil {
 		errs = append(errs, err)
@@ -269,9 +294,17 @@ func (a *actionRun) check(ctx context.Context) error {
 	if pr == nil {
 		a.r.Infof("perfgate: event %q has no pull request: comparing with %s in the workspace; no comment or status", a.ev.Name, a.in.baseline)
 	}
-	res, resPath, err := a.results(ctx)
-	if err != nil {
-		return a.finishError(ctx, pr, err)
+	var (
+		res     *check.Results
+		resPath string
+		err     error
+	)
+	if a.in.results != "" {
+		if res, resPath, err = a.results(ctx); err != nil {
+			return a.finishError(ctx, pr, err)
+		}
+	} else {
+		resPath = filepath.Join(a.workspace, outDir, "results.json")
 	}
 	var changed []string
 	if pr != nil {
@@ -287,6 +320,9 @@ func (a *actionRun) check(ctx context.Context) error {
 			copyFile(resPath, filepath.Join(a.workspace, outDir, "results.json"))
 			os.WriteFile(filepath.Join(a.workspace, outDir, "pr.json"), append(data, '\n'), 0o644)
 		}
+	}
+	if a.in.results == "" {
+		return a.gateAndPublish(ctx, pr, resPath, changed)
 	}
 	return a.compareAndPublish(ctx, pr, res, resPath, changed)
 }
@@ -482,6 +518,112 @@ func (a *actionRun) loadConfig(ctx context.Context, pr *action.PullRequest) (che
 	return cfg, nil, nil
 }
 
+// gateAndPublish is check mode when the action runs the suite: the runs
+// (stored-baseline or A/B mode, with adaptive repetition) through the
+// gate, then the report as compareAndPublish makes it. The results go to
+// .perfgate/results.json (A/B mode: the baseline client's to
+// .perfgate/baseline-results.json) after every round.
+func (a *actionRun) gateAndPublish(ctx context.Context, pr *action.PullRequest, resPath string, changed []string) error {
+	ab := a.in.baseClient != ""
+	cfg, cfgNotes, err := a.loadConfig(ctx, pr)
+	if err != nil {
+		return a.finishError(ctx, pr, err)
+	}
+	var stored *check.Results
+	var baseNotes []string
+	if !ab {
+		if stored, baseNotes, err = a.loadBaseline(ctx, pr); err != nil {
+			return a.finishError(ctx, pr, err)
+		}
+	}
+	baseResPath := filepath.Join(a.workspace, outDir, "baseline-results.json")
+	scfg := benchmark.DefaultConfig()
+	if a.in.quick {
+		scfg = benchmark.QuickConfig()
+	}
+	if ab {
+		a.r.Infof("perfgate: interleaved A/B on one private network, %d run(s) per side (up to %d within %v; quick: %v)", a.in.runs, a.in.maxRuns, a.in.timeBudget, a.in.quick)
+	} else {
+		a.r.Infof("perfgate: %d run(s) of the suite on fresh private Tor networks (up to %d within %v; quick: %v)", a.in.runs, a.in.maxRuns, a.in.timeBudget, a.in.quick)
+	}
+	g := &gate{
+		opts: benchmark.RunOptions{
+			Runs:                  a.in.runs,
+			Quick:                 a.in.quick,
+			Config:                scfg,
+			ClientCommand:         systemTor(a.in.clientCommand),
+			BaselineClientCommand: systemTor(a.in.baseClient),
+			Log:                   slog.New(slog.NewTextHandler(a.e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+			// Each phase is a collapsed group in the job's log.
+			Progress: benchmark.NewProgress(a.e.stdout, true, false),
+			Getenv:   a.e.getenv,
+		},
+		ab:      ab,
+		maxRuns: a.in.maxRuns,
+		budget:  a.in.timeBudget,
+		saved: func(base, head *check.Results) error {
+			if err := writeResultsJSON(resPath, head); err != nil {
+				return err
+			}
+			if ab && base != nil {
+				return writeResultsJSON(baseResPath, base)
+			}
+			return nil
+		},
+		compare: func(base, head *check.Results) (*check.Report, error) {
+			if ab {
+				rep, err := check.Compare(base, head, cfg)
+				if err != nil {
+					return nil, err
+				}
+				rep.SetPaths(a.rel(baseResPath), a.rel(resPath))
+				rep.EnvironmentDiff = nil // same machine, same job: the clients' difference is the subject
+				rep.Comparison = abComparison(base, head, benchmark.Balanced)
+				return rep, nil
+			}
+			rep, err := check.Compare(stored, head, cfg)
+			if err != nil {
+				return nil, err
+			}
+			basePath := a.in.baseline
+			if pr != nil {
+				basePath += " at " + short(pr.BaseSHA)
+			}
+			rep.SetPaths(basePath, a.rel(resPath))
+			rep.Comparison = check.StoredComparison(rep)
+			return rep, nil
+		},
+	}
+	rep, runErr := g.run(ctx)
+	if runErr != nil {
+		if g.head == nil || len(g.head.Runs) == 0 || ab && (g.base == nil || len(g.base.Runs) == 0) {
+			return a.finishError(ctx, pr, fmt.Errorf("the suite: %w", runErr))
+		}
+		// The runs that finished are compared; Compare turns the failed run
+		// into an error verdict.
+		a.r.Warning("perfgate suite", runErr.Error())
+		if rep, err = g.compare(g.base, g.head); err != nil {
+			return a.finishError(ctx, pr, errors.Join(runErr, err))
+		}
+	}
+	if rep == nil {
+		return a.finishError(ctx, pr, errors.New("the suite: no comparison"))
+	}
+	return a.publishReport(ctx, pr, rep, resPath, changed, append(baseNotes, cfgNotes...))
+}
+
+// writeResultsJSON writes v as indented JSON.
+func writeResultsJSON(p string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	return nil
+}
+
 // compareAndPublish compares, writes the report files, the summary and the
 // outputs, publishes the comment and status, and returns the exit error.
 func (a *actionRun) compareAndPublish(ctx context.Context, pr *action.PullRequest, res *check.Results, resPath string, changed []string) error {
@@ -502,6 +644,13 @@ func (a *actionRun) compareAndPublish(ctx context.Context, pr *action.PullReques
 		basePath += " at " + short(pr.BaseSHA)
 	}
 	rep.SetPaths(basePath, a.rel(resPath))
+	rep.Comparison = check.StoredComparison(rep)
+	return a.publishReport(ctx, pr, rep, resPath, changed, append(baseNotes, cfgNotes...))
+}
+
+// publishReport writes the report files, the summary and the outputs,
+// publishes the comment and status, and returns the exit error.
+func (a *actionRun) publishReport(ctx context.Context, pr *action.PullRequest, rep *check.Report, resPath string, changed, loadNotes []string) error {
 	var notes []string
 	if len(changed) > 0 {
 		notes = append(notes, fmt.Sprintf("⚠️ This pull request changes %s (%s). It was compared with the baseline as it is on the base commit %s, not with its own; the new baseline takes effect once merged.",
@@ -510,8 +659,7 @@ func (a *actionRun) compareAndPublish(ctx context.Context, pr *action.PullReques
 	if pr != nil && pr.Fork && a.in.mode == "check" {
 		notes = append(notes, "This pull request comes from a fork: its token is read-only, so the comment and status may be posted by the workflow_run reporter instead.")
 	}
-	notes = append(notes, baseNotes...)
-	notes = append(notes, cfgNotes...)
+	notes = append(notes, loadNotes...)
 	rep.Notes = append(notes, rep.Notes...)
 
 	var md bytes.Buffer

@@ -811,6 +811,10 @@ func TestActionBadInputs(t *testing.T) {
 		{"mode", map[string]string{"mode": "deploy", "results": "x.json"}, "input mode"},
 		{"report without results", map[string]string{"mode": "report"}, "input results"},
 		{"missing results", map[string]string{"results": "nope.json"}, "nope.json"},
+		{"max-runs below runs", map[string]string{"max-runs": "2"}, "input max-runs: 2 is less than runs 3"},
+		{"time-budget", map[string]string{"time-budget": "soon"}, "input time-budget"},
+		{"A/B with a results file", map[string]string{"baseline-client-command": "tor", "results": "x.json"}, "input baseline-client-command"},
+		{"A/B in baseline mode", map[string]string{"baseline-client-command": "tor", "mode": "baseline"}, "input baseline-client-command"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRunner(t, "pull_request")
@@ -858,5 +862,47 @@ func TestActionRunsSuite(t *testing.T) {
 	}
 	if !strings.Contains(s.stdout, "::group::") {
 		t.Error("the suite's phases are not grouped in the log")
+	}
+}
+
+// TestActionRunsAB runs the action as a pull request's check in A/B mode
+// (baseline-client-command): both clients run on one real private network
+// (quick, one run each), the stored baseline is not read, and the one
+// comment says the comparison was interleaved A/B.
+func TestActionRunsAB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a private Tor network (about a minute)")
+	}
+	tor, err := exec.LookPath("tor")
+	if err != nil {
+		t.Skip("tor is not installed (make deps)")
+	}
+	r := newRunner(t, "pull_request")
+	baseCmd := tor + " --defaults-torrc /dev/null -f {torrc} --CircuitStreamTimeout 31"
+	s := r.run(map[string]string{"quick": "true", "runs": "1", "baseline-client-command": baseCmd})
+	if s.code != exitPass && s.code != exitRegression {
+		t.Fatalf("exit code %d\nstderr: %s\nstdout: %s", s.code, s.stderr, s.stdout)
+	}
+	s.mustOutputs(t, map[string]string{"results-json": ".perfgate/results.json", "report-markdown": ".perfgate/report.md"})
+	head, herr := check.Load(filepath.Join(r.workspace, ".perfgate", "results.json"), "")
+	base, berr := check.Load(filepath.Join(r.workspace, ".perfgate", "baseline-results.json"), "")
+	if herr != nil || berr != nil {
+		t.Fatal(herr, berr)
+	}
+	if len(head.Runs) != 1 || head.Runs[0].Label != "B" || len(base.Runs) != 1 || base.Runs[0].Label != "A" || base.Environment.ClientCommand != baseCmd {
+		t.Errorf("head %d runs, base %d runs (%q)", len(head.Runs), len(base.Runs), base.Environment.ClientCommand)
+	}
+	for _, req := range r.fake.Requests() {
+		if strings.Contains(req.Path, "/contents/") {
+			t.Errorf("A/B mode read the stored baseline: %s %s", req.Method, req.Path)
+		}
+	}
+	cs := r.fake.Comments(prNumber)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "**Comparison:** interleaved A/B on one private network: 1 run per side") ||
+		!strings.Contains(cs[0].Body, "CircuitStreamTimeout") {
+		t.Errorf("comments %+v", cs)
+	}
+	if st := r.fake.Statuses(); len(st) != 1 || (st[0].State != "success" && st[0].State != "failure") {
+		t.Errorf("statuses %+v", st)
 	}
 }

@@ -124,6 +124,11 @@ type EvalOptions struct {
 	Synthetic []float64
 	// Seed seeds the sampling of pairs.
 	Seed uint64
+	// Builds are circuit builds per run to evaluate (0 or empty: as
+	// collected). Runs collected with more builds are cut to their first
+	// Builds builds, which is what a run with fewer builds measures, and
+	// their wall time is cut by the time the dropped builds took.
+	Builds []int
 	// Adaptive, when set, adds stored-mode lines with adaptive repetition:
 	// the current side starts with Adaptive.MinRuns runs and takes more
 	// (Decide) while an interval straddles its threshold, up to
@@ -139,6 +144,8 @@ type Cell struct {
 	Kinds     []string
 	Size      float64
 	K         int
+	// Builds is the circuit builds per run the cell used (0: as collected).
+	Builds int
 	// Threshold is the allowed regressions used.
 	Threshold Thresholds
 	// Comparisons counts the replayed comparisons; Possible the distinct
@@ -195,8 +202,35 @@ type pair struct {
 }
 
 // Evaluate replays comparisons of collected runs through check.Compare,
-// with disjoint runs per side, for every mode, condition, k and threshold.
+// with disjoint runs per side, for every number of builds per run, mode,
+// condition, k and threshold.
 func Evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
+	if len(o.Builds) == 0 {
+		return evaluate(pools, o)
+	}
+	var cells []Cell
+	for _, n := range o.Builds {
+		cut := pools
+		if n > 0 {
+			cut = make([]*Pool, len(pools))
+			for i, p := range pools {
+				cut[i] = p.withBuilds(n)
+			}
+		}
+		cs, err := evaluate(cut, o)
+		if err != nil {
+			return nil, err
+		}
+		for i := range cs {
+			cs[i].Builds = n
+		}
+		cells = append(cells, cs...)
+	}
+	return cells, nil
+}
+
+// evaluate is Evaluate for the pools as they are.
+func evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
 	if len(o.RunsPerSide) == 0 {
 		o.RunsPerSide = []int{1, 2, 3}
 	}
@@ -705,8 +739,17 @@ func synthetic(runs []check.Run, kinds []string, s float64) []check.Run {
 // comparisons and the mean wall time per verdict.
 func WriteTable(w io.Writer, cells []Cell) error {
 	var b strings.Builder
-	b.WriteString("| mode | condition | runs/side | allowed regression | comparisons | alarms (any metric) | circuit p95 | memory RSS | stream capacity | time/verdict |\n")
-	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	builds := false
+	for _, c := range cells {
+		builds = builds || c.Builds > 0
+	}
+	if builds {
+		b.WriteString("| mode | condition | builds/run | runs/side | allowed regression | comparisons | alarms (any metric) | circuit p95 | memory RSS | stream capacity | time/verdict |\n")
+		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	} else {
+		b.WriteString("| mode | condition | runs/side | allowed regression | comparisons | alarms (any metric) | circuit p95 | memory RSS | stream capacity | time/verdict |\n")
+		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	}
 	for _, c := range cells {
 		th := c.Threshold.String()
 		mode := "stored baseline"
@@ -734,6 +777,13 @@ func WriteTable(w io.Writer, cells []Cell) error {
 		rate := pct(c.Rate())
 		if c.VerdictErrors > 0 {
 			rate += fmt.Sprintf(" (%d errors)", c.VerdictErrors)
+		}
+		if builds {
+			n := "as run"
+			if c.Builds > 0 {
+				n = strconv.Itoa(c.Builds)
+			}
+			cond += " | " + n
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |", mode, cond, k, th, comps, rate)
 		for _, key := range GatedMetrics {

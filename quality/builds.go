@@ -1,0 +1,50 @@
+package quality
+
+import "github.com/perfgate/perfgate/check"
+
+// withBuilds returns a copy of p whose runs keep only their first n
+// sequential circuit builds (and first n concurrent ones), as if the suite
+// had run with n circuits per run. A run's wall time loses the share of
+// its circuit benchmarks' time that the dropped builds took, so that the
+// time per verdict is that of the shorter run. Runs with n or fewer builds
+// are kept as they are.
+func (p *Pool) withBuilds(n int) *Pool {
+	q := *p
+	q.Runs = cutBuilds(p.Runs, n)
+	q.Sessions = make([][]check.Run, len(p.Sessions))
+	for i, s := range p.Sessions {
+		q.Sessions[i] = cutBuilds(s, n)
+	}
+	return &q
+}
+
+// cutBuilds is withBuilds for a slice of runs.
+func cutBuilds(runs []check.Run, n int) []check.Run {
+	out := make([]check.Run, len(runs))
+	for i, r := range runs {
+		r.Benchmarks = append([]check.Benchmark(nil), r.Benchmarks...)
+		for j := range r.Benchmarks {
+			b := &r.Benchmarks[j]
+			if b.Key != check.BenchCircuitBuild && b.Key != check.BenchCircuitBuildConcurrent {
+				continue
+			}
+			total := len(b.LatenciesS) + b.Failures
+			if total <= n {
+				continue
+			}
+			// Builds complete in order (the sequential benchmark) or
+			// nearly so (the concurrent one): the first n latencies are
+			// the first n builds. Failures are kept in proportion.
+			keep := float64(n) / float64(total)
+			dropped := b.DurationS * (1 - keep)
+			r.WallS -= dropped
+			b.DurationS -= dropped
+			b.Failures = int(float64(b.Failures)*keep + 0.5)
+			ok := min(n-b.Failures, len(b.LatenciesS))
+			b.LatenciesS = append([]float64(nil), b.LatenciesS[:ok]...)
+			b.TotalOperations = int64(ok + b.Failures)
+		}
+		out[i] = r
+	}
+	return out
+}

@@ -48,7 +48,7 @@ type Config struct {
 	// last, the ladder doubles until a level fails (twice: a failing level
 	// is run again), StreamMaxLevel is reached or LadderBudget is spent,
 	// then runs StreamProbes levels at the estimated capacity
-	// ×(1∓StreamKneeResolution) in turn (see EstimateCapacity).
+	// ×(1∓StreamKneeResolution) in turn (see check.EstimateCapacity).
 	StreamLevels         []int
 	StreamMaxLevel       int
 	StreamKneeResolution float64
@@ -201,7 +201,7 @@ func (c Config) Settings(runs int, quick bool, timeout time.Duration) check.Sett
 			"payload_bytes":          strconv.Itoa(c.PayloadBytes),
 			"stream_knee_resolution": ftoa(c.StreamKneeResolution),
 			"stream_probes":          strconv.Itoa(c.StreamProbes),
-			"stream_capacity_method": CapacityMethod,
+			"stream_capacity_method": check.CapacityMethod,
 			"level_timeout_s":        ftoa(c.LevelTimeout.Seconds()),
 			"ladder_budget_s":        ftoa(c.LadderBudget.Seconds()),
 			"mux_circuits":           strconv.Itoa(c.MuxCircuits),

@@ -116,7 +116,7 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	bound := s.cfg.StreamP95Bound
 	ladder := NewLadder(s.cfg.StreamLevels, maxLevel, s.cfg.StreamKneeResolution).
 		Refine(s.cfg.StreamProbes, s.cfg.StreamKneeResolution, func() float64 {
-			return EstimateCapacity(r.Levels, bound).Capacity
+			return check.EstimateCapacity(r.Levels, bound).Capacity
 		})
 	payload := payloadOf(s.cfg.PayloadBytes)
 	var all []time.Duration
@@ -168,7 +168,7 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	if pm, err := s.clientMemory(); err == nil {
 		r.MemoryInUse = pm.RSS
 	}
-	est := EstimateCapacity(r.Levels, bound)
+	est := check.EstimateCapacity(r.Levels, bound)
 	capacity, knee := int(math.Round(est.Capacity)), ladder.Knee()
 	if stopReason == "" {
 		switch {

@@ -89,15 +89,20 @@ func TestCompareVerdicts(t *testing.T) {
 		}), DefaultConfig(), VerdictRegression, MetricMemorySteadyRSS, StatusTargetMissed, "50 MiB"},
 		{"capacity halved regresses", base, mutate(cur, func(r *Results) {
 			eachBench(r, BenchStreamScaling, func(b *Benchmark) {
+				// A client that serves at most 400 streams at once.
 				for i := range b.Levels {
-					if b.Levels[i].Streams > 400 {
-						b.Levels[i].Pass = false
+					if l := &b.Levels[i]; l.Streams > 400 {
+						l.OK, l.Failed, l.Pass = 400, l.Streams-400, false
 					}
 				}
 			})
 		}), DefaultConfig(), VerdictRegression, MetricStreamCapacity, StatusRegressed, ""},
 		{"capacity under 100 misses the target", nil, mutate(cur, func(r *Results) {
-			eachBench(r, BenchStreamScaling, func(b *Benchmark) { b.Levels[0].Pass = false })
+			eachBench(r, BenchStreamScaling, func(b *Benchmark) {
+				// Half the streams of the first level (10) fail.
+				l := &b.Levels[0]
+				l.OK, l.Failed, l.Pass = l.Streams/2, l.Streams-l.Streams/2, false
+			})
 		}), DefaultConfig(), VerdictRegression, MetricStreamCapacity, StatusTargetMissed, "≥ 100"},
 		{"a metric that does not gate cannot fail", base, mutate(cur, scaleLatency(1.4)), gateOff, VerdictPass, MetricCircuitBuildP95, StatusRegressed, ""},
 		{"an absolute allowance must be exceeded too", base, mutate(cur, scaleLatency(1.4)), absAllow, VerdictPass, MetricCircuitBuildP95, StatusPass, ""},

@@ -3,8 +3,8 @@ package check
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/perf/benchmath"
 )
@@ -156,22 +156,18 @@ func rssSamples(b *Benchmark) ([]float64, float64, bool) {
 	return s, 0, true
 }
 
-// ladderCapacity is the highest level of a stream ladder that passed with
-// every lower level passing too.
+// ladderCapacity is the capacity EstimateCapacity finds in a stream
+// ladder's levels, under the ladder's p95 bound (the benchmark's p95_bound
+// metric, in seconds; 1 s when absent).
 func ladderCapacity(b *Benchmark) ([]float64, float64, bool) {
 	if len(b.Levels) == 0 {
 		return nil, 0, false
 	}
-	lv := append([]StreamLevel(nil), b.Levels...)
-	sort.SliceStable(lv, func(i, j int) bool { return lv[i].Streams < lv[j].Streams })
-	c := 0
-	for _, l := range lv {
-		if !l.Pass {
-			break
-		}
-		c = l.Streams
+	bound := time.Second
+	if v, ok := b.Metrics["p95_bound"]; ok && v > 0 && v < 3600 {
+		bound = time.Duration(v * float64(time.Second))
 	}
-	return nil, float64(c), true
+	return nil, EstimateCapacity(b.Levels, bound).Capacity, true
 }
 
 func successRate(b *Benchmark) ([]float64, float64, bool) {

@@ -1,15 +1,15 @@
-package benchmark
+package check
 
 import (
 	"math"
 	"sort"
 	"time"
-
-	"github.com/perfgate/perfgate/check"
 )
 
 // CapacityMethod names how stream_capacity is estimated from a ladder's
-// levels (EstimateCapacity); the results' settings record it.
+// levels (EstimateCapacity); the results' settings record it. The
+// benchmark reports the estimate and the gate recomputes it from the
+// recorded levels with the same function.
 const CapacityMethod = "p95-fit: Theil-Sen line of p95 over the levels from half the lowest failing level up, " +
 	"crossing the p95 bound, kept between the highest passing and the lowest failing level; " +
 	"capped where the success rate crosses 99 % (served streams / 0.99)"
@@ -52,7 +52,7 @@ type levelGroup struct {
 	okRecord bool // some record reached 99 % success
 }
 
-func groupLevels(levels []check.StreamLevel) []levelGroup {
+func groupLevels(levels []StreamLevel) []levelGroup {
 	byN := map[int]*levelGroup{}
 	for _, l := range levels {
 		if l.Streams <= 0 {
@@ -79,7 +79,7 @@ func groupLevels(levels []check.StreamLevel) []levelGroup {
 	return gs
 }
 
-func successOK(l check.StreamLevel) bool {
+func successOK(l StreamLevel) bool {
 	return l.Streams > 0 && l.OK >= int(math.Ceil(minSuccess*float64(l.Streams)))
 }
 
@@ -97,7 +97,7 @@ func successOK(l check.StreamLevel) bool {
 // number of streams at once (a connection cap): the streams served at the
 // lowest level under 99 %, divided by 0.99. With no level failing, the
 // capacity is the highest level tried.
-func EstimateCapacity(levels []check.StreamLevel, bound time.Duration) CapacityEstimate {
+func EstimateCapacity(levels []StreamLevel, bound time.Duration) CapacityEstimate {
 	gs := groupLevels(levels)
 	e := CapacityEstimate{SuccessCrossing: math.Inf(1)}
 	if len(gs) == 0 {
@@ -159,7 +159,7 @@ func EstimateCapacity(levels []check.StreamLevel, bound time.Duration) CapacityE
 // least 99 % success from fail/2 up and returns where it reaches bound; it
 // leaves FitPoints 0 when there is no usable fit (fewer than two levels, a
 // slope that is not positive).
-func (e *CapacityEstimate) fitCrossing(levels []check.StreamLevel, fail int, bound float64) float64 {
+func (e *CapacityEstimate) fitCrossing(levels []StreamLevel, fail int, bound float64) float64 {
 	type pt struct{ x, y float64 }
 	var ps []pt
 	for _, l := range levels {
@@ -188,17 +188,4 @@ func (e *CapacityEstimate) fitCrossing(levels []check.StreamLevel, fail int, bou
 	}
 	e.FitIntercept, e.FitSlope, e.FitPoints = median(icpt), slope, len(ps)
 	return (bound - e.FitIntercept) / slope
-}
-
-// median returns the median of v (which it sorts); NaN when v is empty.
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	sort.Float64s(v)
-	n := len(v)
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return (v[n/2-1] + v[n/2]) / 2
 }

@@ -17,6 +17,10 @@ type Config struct {
 	CircuitConcurrency int
 	// CircuitTimeout bounds one build (EXTENDCIRCUIT to CIRC BUILT).
 	CircuitTimeout time.Duration
+	// CircuitPause is the idle time before each sequential build (plus up
+	// to a quarter more, at random; negative: none). See
+	// BenchmarkCircuitBuild.
+	CircuitPause time.Duration
 
 	// PoolRequests is the number of sequential streams of the pool benchmark.
 	PoolRequests int
@@ -78,6 +82,7 @@ func DefaultConfig() Config {
 		Circuits:             100,
 		CircuitConcurrency:   10,
 		CircuitTimeout:       10 * time.Second,
+		CircuitPause:         100 * time.Millisecond,
 		PoolRequests:         50,
 		MemoryWindow:         3 * time.Second,
 		MemoryInterval:       250 * time.Millisecond,
@@ -140,6 +145,9 @@ func (c Config) withDefaults() Config {
 	set(&c.Circuits, d.Circuits)
 	set(&c.CircuitConcurrency, d.CircuitConcurrency)
 	setD(&c.CircuitTimeout, d.CircuitTimeout)
+	if c.CircuitPause == 0 {
+		c.CircuitPause = d.CircuitPause
+	}
 	set(&c.PoolRequests, d.PoolRequests)
 	setD(&c.MemoryWindow, d.MemoryWindow)
 	setD(&c.MemoryInterval, d.MemoryInterval)
@@ -191,6 +199,7 @@ func (c Config) Settings(runs int, quick bool, timeout time.Duration) check.Sett
 		TimeoutS:           timeout.Seconds(),
 		Extra: map[string]string{
 			"circuit_timeout_s":      ftoa(c.CircuitTimeout.Seconds()),
+			"circuit_pause_s":        ftoa(c.CircuitPause.Seconds()),
 			"pool_requests":          strconv.Itoa(c.PoolRequests),
 			"memory_interval_s":      ftoa(c.MemoryInterval.Seconds()),
 			"memory_load_streams":    strconv.Itoa(c.MemoryLoadStreams),

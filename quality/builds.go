@@ -8,18 +8,22 @@ import "github.com/perfgate/perfgate/check"
 // its circuit benchmarks' time that the dropped builds took, so that the
 // time per verdict is that of the shorter run. Runs with n or fewer builds
 // are kept as they are.
-func (p *Pool) withBuilds(n int) *Pool {
+//
+// With warm-up w > 0 the first w sequential builds are left out before the
+// n are taken, as a run that builds w circuits before measuring would
+// (their time stays in the run's wall time).
+func (p *Pool) withBuilds(n, warmup int) *Pool {
 	q := *p
-	q.Runs = cutBuilds(p.Runs, n)
+	q.Runs = cutBuilds(p.Runs, n, warmup)
 	q.Sessions = make([][]check.Run, len(p.Sessions))
 	for i, s := range p.Sessions {
-		q.Sessions[i] = cutBuilds(s, n)
+		q.Sessions[i] = cutBuilds(s, n, warmup)
 	}
 	return &q
 }
 
 // cutBuilds is withBuilds for a slice of runs.
-func cutBuilds(runs []check.Run, n int) []check.Run {
+func cutBuilds(runs []check.Run, n, warmup int) []check.Run {
 	out := make([]check.Run, len(runs))
 	for i, r := range runs {
 		r.Benchmarks = append([]check.Benchmark(nil), r.Benchmarks...)
@@ -27,6 +31,9 @@ func cutBuilds(runs []check.Run, n int) []check.Run {
 			b := &r.Benchmarks[j]
 			if b.Key != check.BenchCircuitBuild && b.Key != check.BenchCircuitBuildConcurrent {
 				continue
+			}
+			if w := min(warmup, len(b.LatenciesS)); w > 0 && b.Key == check.BenchCircuitBuild {
+				b.LatenciesS = b.LatenciesS[w:]
 			}
 			total := len(b.LatenciesS) + b.Failures
 			if total <= n {

@@ -30,7 +30,7 @@ func TestWithBuilds(t *testing.T) {
 		want int
 	}{{"fewer", 40, 40}, {"as many", len(seq.LatenciesS), len(seq.LatenciesS)}, {"more", 1000, len(seq.LatenciesS)}} {
 		t.Run(tc.name, func(t *testing.T) {
-			q := p.withBuilds(tc.n)
+			q := p.withBuilds(tc.n, 0)
 			run := q.Runs[0]
 			var got check.Benchmark
 			for _, b := range run.Benchmarks {

@@ -129,6 +129,9 @@ type EvalOptions struct {
 	// Builds builds, which is what a run with fewer builds measures, and
 	// their wall time is cut by the time the dropped builds took.
 	Builds []int
+	// Warmup leaves out the first Warmup sequential builds of every run
+	// before Builds are taken (0: none).
+	Warmup int
 	// Adaptive, when set, adds stored-mode lines with adaptive repetition:
 	// the current side starts with Adaptive.MinRuns runs and takes more
 	// (Decide) while an interval straddles its threshold, up to
@@ -206,15 +209,15 @@ type pair struct {
 // condition, k and threshold.
 func Evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
 	if len(o.Builds) == 0 {
-		return evaluate(pools, o)
+		o.Builds = []int{0}
 	}
 	var cells []Cell
 	for _, n := range o.Builds {
 		cut := pools
-		if n > 0 {
+		if n > 0 || o.Warmup > 0 {
 			cut = make([]*Pool, len(pools))
 			for i, p := range pools {
-				cut[i] = p.withBuilds(n)
+				cut[i] = p.withBuilds(n, o.Warmup)
 			}
 		}
 		cs, err := evaluate(cut, o)

@@ -192,6 +192,7 @@ func collectTo(ctx context.Context, e *env, path string, o quality.CollectOption
 type replayFlags struct {
 	k, thresholds, synthetic string
 	builds                   string
+	warmup                   int
 	pairs, resamples         int
 	markdown                 string
 	adaptive                 string
@@ -201,6 +202,7 @@ func (r *replayFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.k, "runs-per-side", "1,2,3", "runs per side to evaluate (comma-separated)")
 	fs.StringVar(&r.thresholds, "thresholds", "0", "allowed regressions to sweep, comma-separated, each P95[/RSS[/CAPACITY]] in percent for every runs-per-side, e.g. 0,10,10/5 (0: the config's defaults, widened for few runs)")
 	fs.StringVar(&r.builds, "builds", "", "circuit builds per run to evaluate, comma-separated (e.g. 100,200,400): runs collected with more builds are cut to their first N (default: as collected)")
+	fs.IntVar(&r.warmup, "warmup", 0, "leave out the first N sequential circuit builds of every run (as a suite with N warm-up builds would), before --builds")
 	fs.StringVar(&r.synthetic, "synthetic", "", "also inject regressions of these sizes by rewriting A/A samples (e.g. 0.1,0.2,0.5)")
 	fs.IntVar(&r.pairs, "pairs", 200, "at most this many comparisons per line (more possible pairs are sampled, seeded)")
 	fs.IntVar(&r.resamples, "resamples", 0, "bootstrap resamples per comparison (0: the config's)")
@@ -240,6 +242,10 @@ func (r *replayFlags) options() (quality.EvalOptions, error) {
 		}
 		o.Builds = append(o.Builds, int(n))
 	}
+	if r.warmup < 0 {
+		return o, fmt.Errorf("evaluate: --warmup %d: want 0 or more", r.warmup)
+	}
+	o.Warmup = r.warmup
 	if o.Synthetic, err = floats(r.synthetic); err != nil {
 		return o, fmt.Errorf("evaluate: --synthetic: %w", err)
 	}

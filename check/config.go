@@ -104,10 +104,14 @@ func ParseQuantity(s string) (float64, error) {
 }
 
 // DefaultConfig returns the defaults: the three gated metrics with the
-// seed's targets; 15 % allowed regression of the pooled circuit p95 with
-// three runs per side (20 % with two, 35 % with one); 10 % for the median
-// RSS (15 % with fewer than three runs); 10 % for stream capacity; 95 %
-// confidence; 2000 seeded resamples.
+// seed's targets; allowed regressions chosen by 'perfgate evaluate' on real
+// runs (README, "Gate quality") as the smallest that raised at most about
+// 1 % false alarms per metric: the pooled circuit p95 40 % with three or
+// more runs per side (60 % with two, 80 % with one); the median RSS 5 %
+// (10 % with fewer than three runs: the fixture networks of
+// testdata/loopback-noise differ by up to 9.7 % one against one); stream
+// capacity 20 % (30 % with fewer than three runs); 95 % confidence; 2000
+// seeded resamples.
 func DefaultConfig() Config {
 	c := Config{
 		Metrics:            map[string]MetricConfig{},
@@ -122,12 +126,14 @@ func DefaultConfig() Config {
 			AllowedRegressionPctFewRuns: map[int]float64{1: 20, 2: 15}}
 		switch m.Key {
 		case MetricCircuitBuildP95:
-			mc.AllowedRegressionPct = 15
-			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 35, 2: 20}
+			mc.AllowedRegressionPct = 40
+			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 80, 2: 60}
 		case MetricMemorySteadyRSS:
-			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 15, 2: 15}
-		case MetricStreamCapacity:
+			mc.AllowedRegressionPct = 5
 			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 10, 2: 10}
+		case MetricStreamCapacity:
+			mc.AllowedRegressionPct = 20
+			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 30, 2: 30}
 		}
 		c.Metrics[m.Key] = mc
 	}

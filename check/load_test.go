@@ -187,7 +187,7 @@ func TestParseConfig(t *testing.T) {
 		check           func(t *testing.T, c Config)
 	}{
 		{"empty is the defaults", "", "", func(t *testing.T, c Config) {
-			if c.Metrics[MetricCircuitBuildP95].AllowedRegressionPct != 15 || c.Metrics[MetricMemorySteadyRSS].Target != 50*MiB {
+			if c.Metrics[MetricCircuitBuildP95].AllowedRegressionPct != 40 || c.Metrics[MetricMemorySteadyRSS].Target != 50*MiB {
 				t.Errorf("%+v", c.Metrics)
 			}
 		}},
@@ -234,7 +234,7 @@ func TestAllowedPctFewRuns(t *testing.T) {
 	for _, tc := range []struct {
 		runs int
 		want float64
-	}{{1, 35}, {2, 20}, {3, 15}, {10, 15}} {
+	}{{1, 80}, {2, 60}, {3, 40}, {10, 40}} {
 		t.Run("", func(t *testing.T) {
 			if got := mc.allowedPct(tc.runs, 3); got != tc.want {
 				t.Errorf("%d runs: %g %%, want %g %%", tc.runs, got, tc.want)

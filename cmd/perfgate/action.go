@@ -193,10 +193,7 @@ func (a *actionRun) readInputs() error {
 		errs = append(errs, err)
 	}
 	if in.maxRuns == 0 {
-		in.maxRuns = 5
-		if in.quick {
-			in.maxRuns = in.runs
-		}
+		in.maxRuns = in.runs // adaptive repetition off unless asked for
 	}
 	if in.maxRuns < in.runs {
 		errs = append(errs, fmt.Errorf("input max-runs: %d is less than runs %d", in.maxRuns, in.runs))

@@ -48,7 +48,7 @@ func goBench(t *testing.T, dir, name string, scale float64) string {
 func TestCompareCommand(t *testing.T) {
 	dir := t.TempDir()
 	same := goBench(t, dir, "same.txt", 1)
-	slow := goBench(t, dir, "slow.txt", 1.4)
+	slow := goBench(t, dir, "slow.txt", 1.6)
 	gotor := filepath.Join("..", "..", "check", "testdata", "gotor", "go-tor-benchmark-all.txt")
 	base := filepath.Join(dir, "baselines", "main.json")
 	if code, _, stderr := perfgate(t, nil, "baseline", "--results", same, "--out", base, "--commit", "abc"); code != 0 {
@@ -75,7 +75,7 @@ func TestCompareCommand(t *testing.T) {
 	}{
 		{"the same input passes", []string{"compare", "--baseline", same, "--results", same}, 0, "perfgate: pass", ""},
 		{"a stored baseline passes", []string{"compare", "--baseline", base, "--results", same}, 0, "perfgate: pass", ""},
-		{"40 % slower circuits fail", []string{"compare", "--baseline", base, "--results", slow}, 1, "regressed", "performance regression: Circuit build p95 +40"},
+		{"60 % slower circuits fail", []string{"compare", "--baseline", base, "--results", slow}, 1, "regressed", "performance regression: Circuit build p95 +60"},
 		{"a corrupt baseline is an error", []string{"compare", "--baseline", corrupt, "--results", same}, 2, "", "corrupt.json:"},
 		{"a baseline of another suite is an error", []string{"compare", "--baseline", otherSuite, "--results", same}, 2, "", "other-suite.json: baseline of suite \"go-tor\""},
 		{"no baseline checks the targets", []string{"compare", "--baseline", filepath.Join(dir, "none.json"), "--results", same}, 0, "perfgate baseline --results", ""},

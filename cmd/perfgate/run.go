@@ -37,7 +37,9 @@ with A directly (any stored baseline is ignored).
 Adaptive repetition: after the N runs (per side) it compares; while a
 gated metric's confidence interval straddles its threshold, it takes one
 more run (per side) as long as --max-runs and the --budget for all runs
-allow. --max-runs equal to --runs turns it off (the default with --quick).
+allow. It is off by default (--max-runs = --runs): measured on real runs
+it cost one to two minutes per verdict and raised neither detection nor
+confidence (README, "Gate quality"); --max-runs 5 turns it on.
 
 Progress goes to standard error: one line per phase in logs, ::group::
 blocks in GitHub Actions, a live line on a terminal.
@@ -75,7 +77,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		baseCmd  = fs.String("baseline-client", "", "A/B mode: command template of the baseline client (same syntax as --client; \"tor\" for the system's tor), run alternately with the client under test on one network")
 		baseOut  = fs.String("baseline-out", "perfgate-baseline-results.json", "A/B mode: write the baseline client's results to `FILE`")
 		order    = fs.String("order", "balanced", "A/B mode: interleaving of the runs: balanced (ABBA BAAB …), abba, alternate")
-		maxRuns  = fs.Int("max-runs", 5, "adaptive repetition: at most `M` runs (per side) while a gated metric is inconclusive; M = --runs turns it off (default with --quick: --runs)")
+		maxRuns  = fs.Int("max-runs", 0, "adaptive repetition: at most `M` runs (per side) while a gated metric is inconclusive (default: --runs, i.e. off)")
 		budget   = fs.Duration("budget", 5*time.Minute, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
 	)
 	f := &compareFlags{fs: fs, format: "auto"}
@@ -103,7 +105,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if *runs < 1 {
 		return fmt.Errorf("run: --runs must be at least 1, not %d", *runs)
 	}
-	if !set["max-runs"] && (*quick || *maxRuns < *runs) {
+	if !set["max-runs"] {
 		*maxRuns = *runs
 	}
 	if *maxRuns < *runs {

@@ -253,7 +253,14 @@ func (c *controller) buildCircuitPurpose(ctx context.Context, timeout time.Durat
 		if cerr := c.Err(); cerr != nil {
 			return "", 0, cerr
 		}
-		return "", 0, &buildError{Reason: "EXTENDCIRCUIT refused", Err: err}
+		reason := "EXTENDCIRCUIT refused"
+		var te *textproto.Error
+		if errors.As(err, &te) {
+			// Tor's reply, e.g. "551 Couldn't start circuit": stable
+			// across occurrences, and says why.
+			reason = fmt.Sprintf("EXTENDCIRCUIT refused: %d %s", te.Code, te.Msg)
+		}
+		return "", 0, &buildError{Reason: reason, Err: err}
 	}
 	f := strings.Fields(resp.Reply)
 	if len(f) != 2 || f[0] != "EXTENDED" {

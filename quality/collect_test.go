@@ -14,7 +14,9 @@ import (
 // smallConfig is a suite configuration small enough for a test.
 func smallConfig() benchmark.Config {
 	c := benchmark.QuickConfig()
-	c.Circuits = 12
+	// Enough builds to outlast a client that refuses EXTENDCIRCUIT for a
+	// second or two (seen, rarely, on a freshly started client).
+	c.Circuits = 30
 	c.CircuitConcurrency = 4
 	c.PoolRequests = 5
 	c.MemoryWindow = time.Second
@@ -74,7 +76,7 @@ func TestCollectABInjected(t *testing.T) {
 			continue
 		}
 		if len(b.LatenciesS) == 0 {
-			t.Fatal("B built no circuit")
+			t.Fatalf("B built no circuit: %d failed (%v)", b.Failures, b.FailureReasons)
 		}
 		for _, l := range b.LatenciesS {
 			if l < 0.050 {

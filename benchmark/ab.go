@@ -3,8 +3,6 @@ package benchmark
 import (
 	"context"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/perfgate/perfgate/benchmark/torlab"
@@ -51,27 +49,9 @@ type ABSession struct {
 // opts.Timeout bounds the network's start and each run (a client's start
 // included); opts.Runs is what RunAB takes, StartAB takes none.
 func StartAB(ctx context.Context, opts RunOptions) (*ABSession, error) {
-	if opts.Timeout <= 0 {
-		opts.Timeout = 10 * time.Minute
-	}
-	if opts.Categories == (Categories{}) {
-		opts.Categories = AllCategories
-	}
-	if opts.Start == nil {
-		opts.Start = torlab.Start
-	}
+	opts = opts.withDefaults()
 	cfg := opts.Config.withDefaults()
-	env := Environment(opts.Getenv)
-	env.ClientCommand = opts.ClientCommand
-	env.ClientName = clientName(opts.ClientCommand)
-	s := &ABSession{opts: opts, cfg: cfg, res: &check.Results{
-		Schema:      check.SchemaResultsV1,
-		Suite:       check.SuiteName,
-		Source:      "perfgate",
-		CreatedAt:   time.Now().UTC(),
-		Environment: env,
-		Settings:    cfg.Settings(0, opts.Quick, opts.Timeout),
-	}}
+	s := &ABSession{opts: opts, cfg: cfg, res: newResults(opts, cfg, 0)}
 	x := s.res.Settings.Extra
 	if x == nil {
 		x = map[string]string{}
@@ -83,19 +63,11 @@ func StartAB(ctx context.Context, opts RunOptions) (*ABSession, error) {
 
 	begin := time.Now()
 	ph := opts.Progress.Start("network")
-	var netLog io.Writer = phaseWriter{ph}
-	if opts.NetworkLog != nil {
-		netLog = io.MultiWriter(opts.NetworkLog, netLog)
-	}
 	// The network's own client (the system's tor) only proves the network
 	// works; every run starts a fresh client of its side, so that the
 	// first run is not measured on a client that bootstrapped differently.
-	topts := torlab.Options{Log: netLog, StartTimeout: min(opts.Timeout, 90*time.Second)}
-	net, err := opts.Start(ctx, topts)
-	if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Address already in use") {
-		opts.Progress.Println("network: a port was taken while starting; starting a new network")
-		net, err = opts.Start(ctx, topts)
-	}
+	topts := torlab.Options{Log: networkLog(opts, ph), StartTimeout: min(opts.Timeout, 90*time.Second)}
+	net, err := startNetwork(ctx, opts, topts)
 	if err != nil {
 		if ctx.Err() == nil && time.Since(begin) >= topts.StartTimeout {
 			err = fmt.Errorf("network start timed out after %v: %w", topts.StartTimeout, err)

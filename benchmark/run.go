@@ -75,30 +75,9 @@ func Run(ctx context.Context, opts RunOptions) (*check.Results, error) {
 	if opts.Runs <= 0 {
 		opts.Runs = 1
 	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = 10 * time.Minute
-	}
-	if opts.Categories == (Categories{}) {
-		opts.Categories = AllCategories
-	}
-	if opts.Start == nil {
-		opts.Start = torlab.Start
-	}
+	opts = opts.withDefaults()
 	cfg := opts.Config.withDefaults()
-	env := Environment(opts.Getenv)
-	env.ClientCommand = opts.ClientCommand
-	env.ClientName = "tor"
-	if opts.ClientCommand != "" {
-		env.ClientName = "custom"
-	}
-	res := &check.Results{
-		Schema:      check.SchemaResultsV1,
-		Suite:       check.SuiteName,
-		Source:      "perfgate",
-		CreatedAt:   time.Now().UTC(),
-		Environment: env,
-		Settings:    cfg.Settings(opts.Runs, opts.Quick, opts.Timeout),
-	}
+	res := newResults(opts, cfg, opts.Runs)
 	for i := 0; i < opts.Runs; i++ {
 		opts.Progress.SetPrefix(runPrefix(opts.FirstIndex+i, opts))
 		run, s, err := runOnce(ctx, opts.FirstIndex+i, cfg, opts)
@@ -124,18 +103,7 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 	defer cancel()
 
 	ph := opts.Progress.Start("network")
-	var netLog io.Writer = phaseWriter{ph}
-	if opts.NetworkLog != nil {
-		netLog = io.MultiWriter(opts.NetworkLog, netLog)
-	}
-	topts := torlab.Options{ClientCommand: opts.ClientCommand, Log: netLog}
-	net, err := opts.Start(ctx, topts)
-	if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Address already in use") {
-		// Another program took a port between torlab choosing it and tor
-		// binding it (other networks run on shared machines): once more.
-		opts.Progress.Println("network: a port was taken while starting; starting a new network")
-		net, err = opts.Start(ctx, topts)
-	}
+	net, err := startNetwork(ctx, opts, torlab.Options{ClientCommand: opts.ClientCommand, Log: networkLog(opts, ph)})
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)
@@ -235,4 +203,55 @@ func (w phaseWriter) Write(p []byte) (int, error) {
 		w.ph.Update("%s", line)
 	}
 	return len(p), nil
+}
+
+// withDefaults fills the zero fields of o that Run and StartAB share.
+func (o RunOptions) withDefaults() RunOptions {
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Minute
+	}
+	if o.Categories == (Categories{}) {
+		o.Categories = AllCategories
+	}
+	if o.Start == nil {
+		o.Start = torlab.Start
+	}
+	return o
+}
+
+// newResults is an empty results file for runs of opts' client under cfg.
+func newResults(opts RunOptions, cfg Config, runs int) *check.Results {
+	env := Environment(opts.Getenv)
+	env.ClientCommand = opts.ClientCommand
+	env.ClientName = clientName(opts.ClientCommand)
+	return &check.Results{
+		Schema:      check.SchemaResultsV1,
+		Suite:       check.SuiteName,
+		Source:      "perfgate",
+		CreatedAt:   time.Now().UTC(),
+		Environment: env,
+		Settings:    cfg.Settings(runs, opts.Quick, opts.Timeout),
+	}
+}
+
+// networkLog is where torlab's progress lines go: the network phase's
+// live line, and opts.NetworkLog when set.
+func networkLog(opts RunOptions, ph *Phase) io.Writer {
+	var w io.Writer = phaseWriter{ph}
+	if opts.NetworkLog != nil {
+		w = io.MultiWriter(opts.NetworkLog, w)
+	}
+	return w
+}
+
+// startNetwork starts a private network, once more when another program
+// took a port between torlab choosing it and tor binding it (other
+// networks run on shared machines).
+func startNetwork(ctx context.Context, opts RunOptions, topts torlab.Options) (*torlab.Network, error) {
+	net, err := opts.Start(ctx, topts)
+	if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Address already in use") {
+		opts.Progress.Println("network: a port was taken while starting; starting a new network")
+		net, err = opts.Start(ctx, topts)
+	}
+	return net, err
 }

@@ -99,7 +99,19 @@ type Network struct {
 //
 // The network lives until Close or until ctx is cancelled, whichever comes
 // first; callers should defer Close.
-func Start(ctx context.Context, opts Options) (_ *Network, err error) {
+func Start(ctx context.Context, opts Options) (*Network, error) {
+	n, err := start(ctx, opts)
+	if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Address already in use") {
+		// Another program took a port between choosing it and tor binding
+		// it (other networks run on shared machines): once more, on new
+		// ports.
+		n, err = start(ctx, opts)
+	}
+	return n, err
+}
+
+// start is Start without the retry.
+func start(ctx context.Context, opts Options) (_ *Network, err error) {
 	begin := time.Now()
 	opts = opts.withDefaults()
 	n := &Network{opts: opts, faults: make(chan error, 16), faulted: make(chan struct{})}

@@ -21,6 +21,9 @@ type Config struct {
 	// to a quarter more, at random; negative: none). See
 	// BenchmarkCircuitBuild.
 	CircuitPause time.Duration
+	// CircuitWarmup is the number of sequential builds made first and left
+	// out of the measurement (negative: none). See BenchmarkCircuitBuild.
+	CircuitWarmup int
 
 	// PoolRequests is the number of sequential streams of the pool benchmark.
 	PoolRequests int
@@ -83,6 +86,7 @@ func DefaultConfig() Config {
 		CircuitConcurrency:   10,
 		CircuitTimeout:       10 * time.Second,
 		CircuitPause:         100 * time.Millisecond,
+		CircuitWarmup:        30,
 		PoolRequests:         50,
 		MemoryWindow:         3 * time.Second,
 		MemoryInterval:       250 * time.Millisecond,
@@ -114,6 +118,7 @@ func DefaultConfig() Config {
 func QuickConfig() Config {
 	c := DefaultConfig()
 	c.Circuits = 30
+	c.CircuitWarmup = 10
 	c.PoolRequests = 20
 	c.MemoryWindow = 1500 * time.Millisecond
 	c.LeakCycles = 4
@@ -147,6 +152,9 @@ func (c Config) withDefaults() Config {
 	setD(&c.CircuitTimeout, d.CircuitTimeout)
 	if c.CircuitPause == 0 {
 		c.CircuitPause = d.CircuitPause
+	}
+	if c.CircuitWarmup == 0 {
+		c.CircuitWarmup = d.CircuitWarmup
 	}
 	set(&c.PoolRequests, d.PoolRequests)
 	setD(&c.MemoryWindow, d.MemoryWindow)
@@ -200,6 +208,7 @@ func (c Config) Settings(runs int, quick bool, timeout time.Duration) check.Sett
 		Extra: map[string]string{
 			"circuit_timeout_s":      ftoa(c.CircuitTimeout.Seconds()),
 			"circuit_pause_s":        ftoa(c.CircuitPause.Seconds()),
+			"circuit_warmup":         strconv.Itoa(max(c.CircuitWarmup, 0)),
 			"pool_requests":          strconv.Itoa(c.PoolRequests),
 			"memory_interval_s":      ftoa(c.MemoryInterval.Seconds()),
 			"memory_load_streams":    strconv.Itoa(c.MemoryLoadStreams),

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cretz/bine/control"
@@ -31,6 +32,8 @@ type controller struct {
 	mu      sync.Mutex
 	waiters map[string]chan circEvent
 	early   map[string]circEvent // terminal events that came before their waiter
+
+	refusals atomic.Int64 // EXTENDCIRCUITs refused and asked again
 
 	done    chan struct{} // closed when the connection is lost or closed
 	errOnce sync.Once
@@ -218,6 +221,37 @@ func (c *controller) request(format string, args ...any) (*control.Response, err
 	}
 }
 
+// How often a refused EXTENDCIRCUIT is asked again, and the least wait
+// before (see buildCircuitPurpose).
+const (
+	refusalRetries = 2
+	refusalWait    = 100 * time.Millisecond
+)
+
+// waitDirInfo waits refusalWait, then until the client reports enough
+// directory information to build circuits, or max has passed (nil: asking
+// again is the way to find out), or ctx ends or the connection is lost
+// (the error).
+func (c *controller) waitDirInfo(ctx context.Context, max time.Duration) error {
+	deadline := time.Now().Add(max)
+	for {
+		if !pause(ctx, refusalWait) {
+			return context.Cause(ctx)
+		}
+		v, err := c.getInfo("status/enough-dir-info")
+		if cerr := c.Err(); cerr != nil {
+			return cerr
+		}
+		if (err == nil && v == "1") || time.Now().After(deadline) {
+			return nil
+		}
+	}
+}
+
+// Refusals is the number of EXTENDCIRCUITs tor refused and the controller
+// asked again.
+func (c *controller) Refusals() int64 { return c.refusals.Load() }
+
 // A buildError is a circuit build that did not reach BUILT; Reason is the
 // stable name it is counted under.
 type buildError struct {
@@ -246,19 +280,54 @@ func (c *controller) buildCircuit(ctx context.Context, timeout time.Duration) (s
 // buildCircuitPurpose is buildCircuit with a purpose set while the circuit
 // is being built: "controller" keeps the client from attaching streams to
 // it, so that closing it does not cut the streams of a concurrent load.
+//
+// Tor refuses EXTENDCIRCUIT (551 "Couldn't start circuit") while it holds
+// too little directory information to pick a path, for example just after
+// a new consensus named relay descriptors it has yet to fetch. Debian's
+// tor refused 7 of 24 000 builds one at a time on the private network,
+// and once a fresh client refused 302 in a row; tor decides again whether
+// it has enough only when its directory information changes, so a
+// refusal can last seconds. A refused build is asked again up to
+// refusalRetries times, each after refusalWait and then as soon as the
+// client reports enough directory information (GETINFO
+// status/enough-dir-info), waiting at most timeout for it; the time is
+// measured from the request tor accepted. Each refusal asked again is
+// counted (Refusals); a build refused every time fails under tor's reply.
 func (c *controller) buildCircuitPurpose(ctx context.Context, timeout time.Duration, purpose string) (string, time.Duration, error) {
-	start := time.Now()
-	resp, err := c.request("EXTENDCIRCUIT 0")
-	if err != nil {
+	var (
+		start time.Time
+		resp  *control.Response
+		err   error
+	)
+	for attempt := 0; ; attempt++ {
+		start = time.Now()
+		resp, err = c.request("EXTENDCIRCUIT 0")
+		if err == nil {
+			break
+		}
 		if cerr := c.Err(); cerr != nil {
 			return "", 0, cerr
 		}
-		reason := "EXTENDCIRCUIT refused"
 		var te *textproto.Error
-		if errors.As(err, &te) {
+		if errors.As(err, &te) && te.Code == 551 && attempt < refusalRetries {
+			c.refusals.Add(1)
+			if err := c.waitDirInfo(ctx, timeout); err != nil {
+				return "", 0, err
+			}
+			continue
+		}
+		reason := "EXTENDCIRCUIT refused"
+		if te != nil {
 			// Tor's reply, e.g. "551 Couldn't start circuit": stable
 			// across occurrences, and says why.
 			reason = fmt.Sprintf("EXTENDCIRCUIT refused: %d %s", te.Code, te.Msg)
+			if te.Code == 551 {
+				// Tor launches no circuit without enough directory
+				// information; say whether that was it.
+				if v, gerr := c.getInfo("status/enough-dir-info"); gerr == nil {
+					reason += " (enough-dir-info=" + v + ")"
+				}
+			}
 		}
 		return "", 0, &buildError{Reason: reason, Err: err}
 	}

@@ -74,6 +74,7 @@ func endpointsOf(n *torlab.Network) Endpoints {
 func testConfig() Config {
 	c := QuickConfig()
 	c.Circuits = 20
+	c.CircuitWarmup = 2
 	c.PoolRequests = 20
 	c.MemoryWindow = time.Second
 	c.LeakCycles = 3
@@ -149,6 +150,9 @@ func TestCircuitBuildOnTor(t *testing.T) {
 			r := runOne(t, cfg, tt.bench)
 			if r.Key != tt.key || !r.Success || r.Error != nil {
 				t.Errorf("key %q success %v error %v", r.Key, r.Success, r.Error)
+			}
+			if w := r.AdditionalMetrics["warmup_builds"]; tt.key == check.BenchCircuitBuild && w != cfg.CircuitWarmup {
+				t.Errorf("warm-up builds %v, want %d", w, cfg.CircuitWarmup)
 			}
 			if len(r.Latencies) != cfg.Circuits || r.Failures != 0 {
 				t.Errorf("%d built, %d failed (%v); want every one of %d built", len(r.Latencies), r.Failures, r.FailureReasons, cfg.Circuits)
@@ -258,6 +262,7 @@ func TestTimeoutStopsPromptly(t *testing.T) {
 	needNetwork(t)
 	cfg := testConfig()
 	cfg.Circuits = 100000
+	cfg.CircuitWarmup = -1 // measured builds from the start
 	s := NewSuite(nil, WithEndpoints(sharedEP), WithConfig(cfg))
 	defer s.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -364,4 +369,90 @@ func killedProcessStopsRun(t *testing.T, victim func(*torlab.Network) int, want 
 	if processAlive(pid) {
 		t.Errorf("process %d still alive", pid)
 	}
+}
+
+// TestBuildCircuitRefused makes a client of its own refuse to start
+// circuits (DisableNetwork 1: tor has no usable directory information and
+// answers EXTENDCIRCUIT with 551) and checks that a build is asked again,
+// counted, and fails under tor's reply when every attempt is refused, and
+// that it is built when the client can build again before the attempts run
+// out.
+func TestBuildCircuitRefused(t *testing.T) {
+	needNetwork(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := shared.AddClient(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ep := sharedEP
+	ep.ControlAddr, ep.CookiePath, ep.SOCKSAddr, ep.PID = c.ControlAddr, c.CookiePath, c.SOCKSAddr, c.PID()
+	ctl, err := dialController(ctx, ep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctl.Close()
+	network := func(on bool) {
+		t.Helper()
+		v := 1
+		if on {
+			v = 0
+		}
+		if _, err := ctl.request("SETCONF DisableNetwork=%d", v); err != nil {
+			t.Fatalf("SETCONF DisableNetwork=%d: %v", v, err)
+		}
+	}
+	const timeout = 2 * time.Second
+
+	t.Run("refused every time", func(t *testing.T) {
+		network(false)
+		defer network(true)
+		before := ctl.Refusals()
+		start := time.Now()
+		id, _, err := ctl.buildCircuit(ctx, timeout)
+		var be *buildError
+		if !errors.As(err, &be) || id != "" {
+			t.Fatalf("build: id %q, err %v; want a refusal", id, err)
+		}
+		if want := "EXTENDCIRCUIT refused: 551 Internal error: Couldn't start circuit (enough-dir-info=0)"; be.Reason != want {
+			t.Errorf("reason %q, want %q", be.Reason, want)
+		}
+		if got := ctl.Refusals() - before; got != refusalRetries {
+			t.Errorf("%d refusals asked again, want %d", got, refusalRetries)
+		}
+		// Each retry waited for directory information, at most timeout.
+		if d := time.Since(start); d < refusalRetries*timeout || d > refusalRetries*(timeout+time.Second) {
+			t.Errorf("refused after %v, want about %v", d, refusalRetries*timeout)
+		}
+	})
+	t.Run("built when asked again", func(t *testing.T) {
+		network(false)
+		before := ctl.Refusals()
+		type built struct {
+			id  string
+			d   time.Duration
+			err error
+		}
+		res := make(chan built, 1)
+		go func() {
+			id, d, err := ctl.buildCircuit(ctx, 10*time.Second)
+			res <- built{id, d, err}
+		}()
+		for ctl.Refusals() == before {
+			time.Sleep(5 * time.Millisecond)
+		}
+		network(true)
+		b := <-res
+		if b.err != nil {
+			t.Fatalf("build after the client could build again: %v", b.err)
+		}
+		defer ctl.closeCircuit(b.id)
+		if b.d <= 0 || b.d >= 5*time.Second {
+			t.Errorf("build took %v: want the accepted attempt's time alone", b.d)
+		}
+		if got := ctl.Refusals() - before; got != 1 {
+			t.Errorf("%d refusals asked again, want 1", got)
+		}
+	})
 }

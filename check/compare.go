@@ -396,7 +396,7 @@ func benchmarkRows(r *Results, warnings []string, cache sampleCache) ([]Benchmar
 			}
 			p50, p95, p99, mx = append(p50, b.P50S), append(p95, b.P95S), append(p99, b.P99S), append(mx, b.MaxS)
 			for ek, ev := range b.Metrics {
-				if !plausible(unitOfExtra(ek), ev) {
+				if !plausibleExtra(ek, ev) {
 					id := k + "." + ek
 					if !flagged[id] {
 						flagged[id] = true

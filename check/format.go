@@ -29,7 +29,8 @@ func FormatValue(v float64, unit string) string {
 		}
 		return s
 	case UnitStreams:
-		return strconv.FormatFloat(v, 'f', -1, 64)
+		// Whole streams: the capacity is an estimate between levels.
+		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
 	case UnitRatio:
 		return trimF(v*100, 1) + " %"
 	case UnitPerSecond:

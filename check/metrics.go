@@ -240,6 +240,16 @@ func plausible(unit string, v float64) bool {
 	}
 }
 
+// plausibleExtra is plausible for an additional metric: the coefficients of
+// a fitted line (stream scaling's p95_fit_intercept_s, p95_fit_slope_…)
+// are signed, so a negative one is no measurement bug.
+func plausibleExtra(key string, v float64) bool {
+	if strings.Contains(key, "_fit_") {
+		return !math.IsNaN(v) && !math.IsInf(v, 0) && math.Abs(v) <= 1e15
+	}
+	return plausible(unitOfExtra(key), v)
+}
+
 // unitOfExtra guesses the unit of an additional metric from its key's suffix.
 func unitOfExtra(key string) string {
 	switch {

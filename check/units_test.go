@@ -1,6 +1,9 @@
 package check
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestUnitOfExtra(t *testing.T) {
 	for _, tc := range []struct{ key, want string }{
@@ -20,5 +23,37 @@ func TestUnitOfExtra(t *testing.T) {
 	// A throughput of a megabyte per second is plausible, not a bug.
 	if !plausible(unitOfExtra("throughput_bytes_per_s"), 1056745.1) {
 		t.Error("1 MB/s throughput flagged as implausible")
+	}
+	// A fitted line's intercept or slope may be negative.
+	for _, tc := range []struct {
+		key  string
+		v    float64
+		want bool
+	}{
+		{"p95_fit_intercept_s", -0.973, true},
+		{"p95_fit_slope_per_1000_streams_s", -0.2, true},
+		{"avg_latency_s", -0.973, false},
+		{"p95_fit_intercept_s", math.NaN(), false},
+	} {
+		if got := plausibleExtra(tc.key, tc.v); got != tc.want {
+			t.Errorf("plausibleExtra(%q, %g) = %v, want %v", tc.key, tc.v, got, tc.want)
+		}
+	}
+}
+
+func TestFormatValue(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		unit string
+		want string
+	}{
+		{1146.981515368811, UnitStreams, "1147"},
+		{1000, UnitStreams, "1000"},
+		{0.0268, UnitSeconds, "26.8 ms"},
+		{14 << 20, UnitBytes, "14 MiB"},
+	} {
+		if got := FormatValue(tc.v, tc.unit); got != tc.want {
+			t.Errorf("FormatValue(%g, %q) = %q, want %q", tc.v, tc.unit, got, tc.want)
+		}
 	}
 }

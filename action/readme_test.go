@@ -111,7 +111,7 @@ func TestActionYML(t *testing.T) {
 	if strings.Join(names, " ") != want {
 		t.Errorf("inputs %v, want %s", names, want)
 	}
-	defaults := map[string]string{"mode": "check", "baseline": "baselines/default.json", "runs": "3", "max-runs": "", "time-budget": "5m", "baseline-client-command": "", "quick": "false",
+	defaults := map[string]string{"mode": "check", "baseline": "baselines/default.json", "runs": "5", "max-runs": "", "time-budget": "8m", "baseline-client-command": "", "quick": "false",
 		"github-token": "${{ github.token }}", "comment": "true", "status-context": "perfgate", "fail-on-regression": "true"}
 	for _, p := range in {
 		if d, ok := defaults[p.Name]; ok && p.Default != d {

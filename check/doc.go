@@ -23,7 +23,7 @@
 // and NumPy), see Quantile.
 //
 // A metric regresses only when its change is worse than the allowed
-// regression (which widens when a side has fewer than three runs) and the
+// regression (which widens when a side has fewer than five runs) and the
 // change is significant after a Holm correction over the gated metrics.
 // check/calibration_test.go replays real A/A pairs of private networks
 // (testdata/loopback-noise) to hold the defaults to zero false alarms.

@@ -95,7 +95,7 @@ func TestLoadFormats(t *testing.T) {
 	}{
 		{"native JSON", native, "", 2, "perfgate"},
 		{"native JSON named", native, "json", 2, "perfgate"},
-		{"Go benchmark format", filepath.Join("testdata", "gobench", "example.txt"), "", 3, "gobench"},
+		{"Go benchmark format", filepath.Join("testdata", "gobench", "example.txt"), "", 5, "gobench"},
 		{"go-tor summary", filepath.Join("testdata", "gotor", "go-tor-benchmark-all.txt"), "auto", 1, "gotor-summary"},
 	}
 	for _, tc := range tests {
@@ -187,7 +187,7 @@ func TestParseConfig(t *testing.T) {
 		check           func(t *testing.T, c Config)
 	}{
 		{"empty is the defaults", "", "", func(t *testing.T, c Config) {
-			if c.Metrics[MetricCircuitBuildP95].AllowedRegressionPct != 40 || c.Metrics[MetricMemorySteadyRSS].Target != 50*MiB {
+			if c.Metrics[MetricCircuitBuildP95].AllowedRegressionPct != 10 || c.Metrics[MetricMemorySteadyRSS].Target != 50*MiB {
 				t.Errorf("%+v", c.Metrics)
 			}
 		}},
@@ -234,9 +234,9 @@ func TestAllowedPctFewRuns(t *testing.T) {
 	for _, tc := range []struct {
 		runs int
 		want float64
-	}{{1, 80}, {2, 60}, {3, 40}, {10, 40}} {
+	}{{1, 80}, {2, 80}, {3, 80}, {4, 80}, {5, 10}, {10, 10}} {
 		t.Run("", func(t *testing.T) {
-			if got := mc.allowedPct(tc.runs, 3); got != tc.want {
+			if got := mc.allowedPct(tc.runs, 5); got != tc.want {
 				t.Errorf("%d runs: %g %%, want %g %%", tc.runs, got, tc.want)
 			}
 		})

@@ -13,7 +13,7 @@ func reportCases(t *testing.T) map[string]*Report {
 	t.Helper()
 	base := noiseResults(t, 1, 1, 2, 3)
 	base.Environment.ClientName = "tor"
-	hostile := mutate(noiseResults(t, 1, 4, 5, 6), scaleLatency(1.4))
+	hostile := mutate(noiseResults(t, 1, 4, 5, 6), scaleLatency(2.5))
 	hostile.Environment.CPUModel = "Evil | <script>alert(1)</script> `rm -rf` @octocat #1"
 	hostile.Runs[0].Benchmarks = append(hostile.Runs[0].Benchmarks, Benchmark{Key: "custom|bench", Name: "Custom <b>bench</b> | @team", Success: false,
 		Error: "boom `x`\nsecond line", Metrics: map[string]float64{"memory_growth_bytes": 1.8446744073709552e19, "ok_ratio": 0.5}})

@@ -39,7 +39,7 @@ gated metric's confidence interval straddles its threshold, it takes one
 more run (per side) as long as --max-runs and the --budget for all runs
 allow. It is off by default (--max-runs = --runs): measured on real runs
 it cost one to two minutes per verdict and raised neither detection nor
-confidence (README, "Gate quality"); --max-runs 5 turns it on.
+confidence (README, "Gate quality"); e.g. --max-runs 7 turns it on.
 
 Progress goes to standard error: one line per phase in logs, ::group::
 blocks in GitHub Actions, a live line on a terminal.
@@ -68,7 +68,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var (
-		runs     = fs.Int("runs", 3, "number of runs, each on a fresh private network (1 with --quick unless given)")
+		runs     = fs.Int("runs", 5, "number of runs, each on a fresh private network (1 with --quick unless given)")
 		quick    = fs.Bool("quick", false, "smaller samples and one run (about 30 s)")
 		out      = fs.String("out", "perfgate-results.json", "write the results to `FILE`")
 		timeout  = fs.Duration("timeout", 5*time.Minute, "bound on one run, the network's start included")
@@ -78,7 +78,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		baseOut  = fs.String("baseline-out", "perfgate-baseline-results.json", "A/B mode: write the baseline client's results to `FILE`")
 		order    = fs.String("order", "balanced", "A/B mode: interleaving of the runs: balanced (ABBA BAAB …), abba, alternate")
 		maxRuns  = fs.Int("max-runs", 0, "adaptive repetition: at most `M` runs (per side) while a gated metric is inconclusive (default: --runs, i.e. off)")
-		budget   = fs.Duration("budget", 5*time.Minute, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
+		budget   = fs.Duration("budget", 8*time.Minute, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
 	)
 	f := &compareFlags{fs: fs, format: "auto"}
 	fs.StringVar(&f.baseline, "baseline", "", "baseline `FILE` (default: baselines/default.json when present)")

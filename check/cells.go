@@ -39,10 +39,15 @@ func counts(m MetricResult) string {
 	return s
 }
 
+// signedDiff renders an absolute change with its sign, the minus sign
+// being the one percentages use (fmtPct).
 func signedDiff(d float64, unit string) string {
 	s := FormatValue(d, unit)
-	if d > 0 {
+	switch {
+	case d > 0:
 		s = "+" + s
+	case strings.HasPrefix(s, "-"):
+		s = "−" + s[1:]
 	}
 	return s
 }

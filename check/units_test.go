@@ -57,3 +57,19 @@ func TestFormatValue(t *testing.T) {
 		}
 	}
 }
+
+func TestSignedDiff(t *testing.T) {
+	for _, tc := range []struct {
+		d    float64
+		unit string
+		want string
+	}{
+		{-190 * 1024, UnitBytesPerStep, "−190 KiB/cycle"},
+		{0.005, UnitSeconds, "+5 ms"},
+		{0, UnitStreams, "0"},
+	} {
+		if got := signedDiff(tc.d, tc.unit); got != tc.want {
+			t.Errorf("signedDiff(%g, %q) = %q, want %q", tc.d, tc.unit, got, tc.want)
+		}
+	}
+}

@@ -84,19 +84,6 @@ func (s *Suite) circuitBuild(ctx context.Context, key, name string, conc int) er
 	budget := s.circuitBudget(n+warmup, conc)
 	bctx, cancel := context.WithTimeoutCause(ctx, budget, fmt.Errorf("time bound %v reached", budget))
 	defer cancel()
-	for i := 0; i < warmup; i++ {
-		ph.Update("warming up: %d/%d", i+1, warmup)
-		if s.cfg.CircuitPause > 0 && !pause(bctx, s.cfg.CircuitPause) {
-			break
-		}
-		id, _, _ := ctl.buildCircuit(bctx, s.cfg.CircuitTimeout)
-		if id != "" && ctl.Err() == nil {
-			ctl.closeCircuit(id)
-		}
-		if ctl.Err() != nil {
-			break // the measured builds report it
-		}
-	}
 
 	var (
 		mu        sync.Mutex
@@ -111,10 +98,11 @@ func (s *Suite) circuitBuild(ctx context.Context, key, name string, conc int) er
 			defer wg.Done()
 			for {
 				mu.Lock()
-				if next >= n || fatal != nil || bctx.Err() != nil {
+				if next >= warmup+n || fatal != nil || bctx.Err() != nil {
 					mu.Unlock()
 					return
 				}
+				i := next
 				next++
 				mu.Unlock()
 				if conc == 1 && s.cfg.CircuitPause > 0 {
@@ -128,6 +116,12 @@ func (s *Suite) circuitBuild(ctx context.Context, key, name string, conc int) er
 				}
 				mu.Lock()
 				switch {
+				case i < warmup && bctx.Err() == nil && ctl.Err() == nil:
+					// A warm-up build (only with one build in flight, so
+					// the first ones in time): left out, failed or not.
+					mu.Unlock()
+					ph.Update("warming up: %d/%d", i+1, warmup)
+					continue
 				case err == nil:
 					latencies = append(latencies, d)
 				case bctx.Err() != nil || ctl.Err() != nil:

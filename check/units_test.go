@@ -41,35 +41,24 @@ func TestUnitOfExtra(t *testing.T) {
 	}
 }
 
-func TestFormatValue(t *testing.T) {
+// TestFormatting checks the value and the signed-change renderings.
+func TestFormatting(t *testing.T) {
 	for _, tc := range []struct {
+		f    func(float64, string) string
 		v    float64
 		unit string
 		want string
 	}{
-		{1146.981515368811, UnitStreams, "1147"},
-		{1000, UnitStreams, "1000"},
-		{0.0268, UnitSeconds, "26.8 ms"},
-		{14 << 20, UnitBytes, "14 MiB"},
+		{FormatValue, 1146.981515368811, UnitStreams, "1147"},
+		{FormatValue, 1000, UnitStreams, "1000"},
+		{FormatValue, 0.0268, UnitSeconds, "26.8 ms"},
+		{FormatValue, 14 << 20, UnitBytes, "14 MiB"},
+		{signedDiff, -190 * 1024, UnitBytesPerStep, "−190 KiB/cycle"},
+		{signedDiff, 0.005, UnitSeconds, "+5 ms"},
+		{signedDiff, 0, UnitStreams, "0"},
 	} {
-		if got := FormatValue(tc.v, tc.unit); got != tc.want {
-			t.Errorf("FormatValue(%g, %q) = %q, want %q", tc.v, tc.unit, got, tc.want)
-		}
-	}
-}
-
-func TestSignedDiff(t *testing.T) {
-	for _, tc := range []struct {
-		d    float64
-		unit string
-		want string
-	}{
-		{-190 * 1024, UnitBytesPerStep, "−190 KiB/cycle"},
-		{0.005, UnitSeconds, "+5 ms"},
-		{0, UnitStreams, "0"},
-	} {
-		if got := signedDiff(tc.d, tc.unit); got != tc.want {
-			t.Errorf("signedDiff(%g, %q) = %q, want %q", tc.d, tc.unit, got, tc.want)
+		if got := tc.f(tc.v, tc.unit); got != tc.want {
+			t.Errorf("%g %s: %q, want %q", tc.v, tc.unit, got, tc.want)
 		}
 	}
 }

@@ -183,7 +183,7 @@ func (a *actionRun) readInputs() error {
 	}
 	var errs []error
 	var err error
-	if in.runs, err = r.IntInput("runs", 5, 1); err != nil {
+	if in.runs, err = r.IntInput("runs", defaultRuns, 1); err != nil {
 		errs = append(errs, err)
 	}
 	if in.quick, err = r.BoolInput("quick", false); err != nil {
@@ -198,7 +198,7 @@ func (a *actionRun) readInputs() error {
 	if in.maxRuns < in.runs {
 		errs = append(errs, fmt.Errorf("input max-runs: %d is less than runs %d", in.maxRuns, in.runs))
 	}
-	if in.timeBudget, err = r.DurationInput("time-budget", 8*time.Minute); err != nil {
+	if in.timeBudget, err = r.DurationInput("time-budget", defaultBudget); err != nil {
 		errs = append(errs, err)
 	}
 	if in.baseClient != "" && in.mode != "check" {

@@ -49,6 +49,13 @@ blocks in GitHub Actions, a live line on a terminal.
 // action's default baseline path.
 const defaultBaseline = "baselines/default.json"
 
+// The defaults perfgate run and the action share: the runs per side the
+// gate's allowances are set for (check's RecommendedRuns; action.yml says
+// the same), and the wall time adaptive repetition may take.
+var defaultRuns = check.DefaultConfig().RecommendedRuns
+
+const defaultBudget = 8 * time.Minute
+
 // chooseBaseline is the baseline 'perfgate run' compares with: the one
 // given, else defaultBaseline when it exists, else none ("").
 func chooseBaseline(given string) string {
@@ -68,7 +75,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var (
-		runs     = fs.Int("runs", 5, "number of runs, each on a fresh private network (1 with --quick unless given)")
+		runs     = fs.Int("runs", defaultRuns, "number of runs, each on a fresh private network (1 with --quick unless given)")
 		quick    = fs.Bool("quick", false, "smaller samples and one run (about 30 s)")
 		out      = fs.String("out", "perfgate-results.json", "write the results to `FILE`")
 		timeout  = fs.Duration("timeout", 5*time.Minute, "bound on one run, the network's start included")
@@ -78,7 +85,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		baseOut  = fs.String("baseline-out", "perfgate-baseline-results.json", "A/B mode: write the baseline client's results to `FILE`")
 		order    = fs.String("order", "balanced", "A/B mode: interleaving of the runs: balanced (ABBA BAAB …), abba, alternate")
 		maxRuns  = fs.Int("max-runs", 0, "adaptive repetition: at most `M` runs (per side) while a gated metric is inconclusive (default: --runs, i.e. off)")
-		budget   = fs.Duration("budget", 8*time.Minute, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
+		budget   = fs.Duration("budget", defaultBudget, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
 	)
 	f := &compareFlags{fs: fs, format: "auto"}
 	fs.StringVar(&f.baseline, "baseline", "", "baseline `FILE` (default: baselines/default.json when present)")

@@ -12,7 +12,8 @@ import (
 // recorded levels with the same function.
 const CapacityMethod = "p95-fit: Theil-Sen line of p95 over the levels from half the lowest failing level up, " +
 	"crossing the p95 bound, kept between the highest passing and the lowest failing level; " +
-	"capped where the success rate crosses 99 % (served streams / 0.99)"
+	"capped where the success rate crosses 99 % (served streams / 0.99) " +
+	"and below a level marked failed whose streams and p95 pass (an importer's status)"
 
 // minSuccess is the fraction of a level's streams that must succeed.
 const minSuccess = 0.99
@@ -21,8 +22,8 @@ const minSuccess = 0.99
 // stream ladder, with the parts it is made of, so that it can be checked
 // against the raw levels.
 type CapacityEstimate struct {
-	// Capacity is the estimate, in streams: the lower of P95Crossing and
-	// SuccessCrossing.
+	// Capacity is the estimate, in streams: the lowest of P95Crossing,
+	// SuccessCrossing and StatusCrossing.
 	Capacity float64
 	// P95Crossing is the level where p95 reaches the bound, from the fit
 	// (or the highest level tried when no level's p95 reached the bound).
@@ -32,6 +33,13 @@ type CapacityEstimate struct {
 	// divided by 0.99, kept between that level and the level below it.
 	// +Inf when every level reached 99 %.
 	SuccessCrossing float64
+	// StatusCrossing is the level below the lowest level that a record
+	// marks failed (Pass false) although its streams and p95 pass: an
+	// input that records a level's verdict but not why it failed (go-tor's
+	// summary prints "Status: ✗ FAIL" and no p95), so the estimate cannot
+	// place the crossing and stops below that level. 0 when that level is
+	// the lowest; +Inf when no record is marked so.
+	StatusCrossing float64
 	// FitIntercept (seconds) and FitSlope (seconds per stream) are the
 	// line p95 ≈ FitIntercept + FitSlope·streams; FitPoints the number of
 	// level records it was fitted to (0: no fit; the crossing was then
@@ -50,9 +58,12 @@ type levelGroup struct {
 	runs     int
 	minP95   float64
 	okRecord bool // some record reached 99 % success
+	// flagged: some record is marked failed although it passes by its
+	// streams and p95 (statusOnlyFail).
+	flagged bool
 }
 
-func groupLevels(levels []StreamLevel) []levelGroup {
+func groupLevels(levels []StreamLevel, bound float64) []levelGroup {
 	byN := map[int]*levelGroup{}
 	for _, l := range levels {
 		if l.Streams <= 0 {
@@ -70,6 +81,9 @@ func groupLevels(levels []StreamLevel) []levelGroup {
 			g.okRecord = true
 			g.minP95 = math.Min(g.minP95, l.P95S)
 		}
+		if statusOnlyFail(l, bound) {
+			g.flagged = true
+		}
 	}
 	gs := make([]levelGroup, 0, len(byN))
 	for _, g := range byN {
@@ -81,6 +95,15 @@ func groupLevels(levels []StreamLevel) []levelGroup {
 
 func successOK(l StreamLevel) bool {
 	return l.Streams > 0 && l.OK >= int(math.Ceil(minSuccess*float64(l.Streams)))
+}
+
+// statusOnlyFail reports whether a record is marked failed although its
+// streams and p95 pass under bound: the failure is known only from the
+// record's status. perfgate's ladder sets Pass by the same rule, so its
+// own records never are; go-tor's summary, which prints a level's status
+// but no p95, can be.
+func statusOnlyFail(l StreamLevel, bound float64) bool {
+	return !l.Pass && successOK(l) && l.P95S < bound
 }
 
 // EstimateCapacity estimates stream_capacity from a ladder's level records
@@ -95,21 +118,33 @@ func successOK(l StreamLevel) bool {
 // failed (a level's p95 is the lower of its repeats'). The success limit is
 // where the success rate crosses 99 %, assuming the client serves a fixed
 // number of streams at once (a connection cap): the streams served at the
-// lowest level under 99 %, divided by 0.99. With no level failing, the
-// capacity is the highest level tried.
+// lowest level under 99 %, divided by 0.99. A level that a record marks
+// failed (Pass false) though its streams and p95 pass ends the estimate at
+// the level below it (StatusCrossing): the input knows the level failed
+// but not where between the levels. With no level failing, the capacity
+// is the highest level tried.
 func EstimateCapacity(levels []StreamLevel, bound time.Duration) CapacityEstimate {
-	gs := groupLevels(levels)
-	e := CapacityEstimate{SuccessCrossing: math.Inf(1)}
+	b := bound.Seconds()
+	gs := groupLevels(levels, b)
+	e := CapacityEstimate{SuccessCrossing: math.Inf(1), StatusCrossing: math.Inf(1)}
 	if len(gs) == 0 {
 		return e
 	}
-	b := bound.Seconds()
 	// The former estimator, on pooled repeats.
 	for _, g := range gs {
-		if float64(g.ok) < minSuccess*float64(g.n) || !(g.minP95 < b) {
+		if float64(g.ok) < minSuccess*float64(g.n) || !(g.minP95 < b) || g.flagged {
 			break
 		}
 		e.Passed = g.streams
+	}
+	// Status: the level below the lowest level marked failed by status alone.
+	below := 0
+	for _, g := range gs {
+		if g.flagged {
+			e.StatusCrossing = float64(below)
+			break
+		}
+		below = g.streams
 	}
 	// Success: the lowest level whose pooled success rate is under 99 %.
 	prev := 0
@@ -151,7 +186,7 @@ func EstimateCapacity(levels []StreamLevel, bound time.Duration) CapacityEstimat
 		}
 		e.P95Crossing = math.Min(math.Max(e.P95Crossing, float64(pass)), float64(fail))
 	}
-	e.Capacity = math.Min(e.P95Crossing, e.SuccessCrossing)
+	e.Capacity = math.Min(e.P95Crossing, math.Min(e.SuccessCrossing, e.StatusCrossing))
 	return e
 }
 

@@ -54,6 +54,20 @@ func TestEstimateCapacity(t *testing.T) {
 			[]StreamLevel{lvl(10, 10, 2), lvl(10, 10, 2)},
 			5, 0, "p95"},
 		{"nothing recorded", nil, 0, 0, "max"},
+		{"a level marked failed though its streams and p95 pass ends the estimate below it",
+			// go-tor's summary: a status, no p95.
+			[]StreamLevel{{Streams: 10, OK: 10, Pass: true}, {Streams: 25, OK: 25, Pass: true}, {Streams: 50, OK: 50, Pass: true},
+				{Streams: 100, OK: 100}, {Streams: 200, OK: 200}},
+			50, 50, "status"},
+		{"a status-only failure of the lowest level leaves nothing",
+			[]StreamLevel{{Streams: 10, OK: 10}, {Streams: 25, OK: 25, Pass: true}},
+			0, 0, "status"},
+		{"a status-only failure in one record of a repeated level counts",
+			append(first(), lvl(400, 400, 0.3), StreamLevel{Streams: 400, OK: 400, P95S: 0.3}, linear(800), linear(1600)),
+			200, 200, "status"},
+		{"a failure the records explain is placed by them, not by the status",
+			append(first(), lvl(400, 400, 0.5), lvl(800, 800, 1.5), lvl(800, 800, 1.5)),
+			600, 400, "p95"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,6 +80,8 @@ func TestEstimateCapacity(t *testing.T) {
 			}
 			limit := "max"
 			switch {
+			case e.StatusCrossing <= math.Min(e.P95Crossing, e.SuccessCrossing):
+				limit = "status"
 			case e.SuccessCrossing <= e.P95Crossing:
 				limit = "success"
 			case e.FitPoints > 0 || e.P95Crossing < float64(maxStreams(tt.levels)):

@@ -78,7 +78,9 @@ func FuzzParseGoBench(f *testing.F) {
 }
 
 func FuzzParseGoTor(f *testing.F) {
-	addFile(f, filepath.Join("testdata", "gotor", "go-tor-benchmark-all.txt"))
+	for _, name := range []string{"go-tor-benchmark-all.txt", "scaling-100-200-fail.txt", "concurrent-50-of-100.txt"} {
+		addFile(f, filepath.Join("testdata", "gotor", name))
+	}
 	f.Add([]byte("BENCHMARK RESULTS SUMMARY\nCircuit Build Performance\n  Latency (p50/p95/p99/max): 1s / 2s / 3s / 4s\n  Additional Metrics:\n    x: 16.0 EiB\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := ParseGoTor(data, "fuzz.txt")

@@ -19,9 +19,23 @@ import (
 //	"Circuit Build with Pool …"        → circuit_build_pool
 //	"Memory Usage in Steady State"     → memory_usage; actual_mb (MiB of Go heap) → memory_steady_rss
 //	"Memory Leak Detection"            → memory_leaks
-//	"Concurrent Streams Performance"   → concurrent_streams; actual_streams → one stream level
+//	"Concurrent Streams Performance"   → concurrent_streams; one stream level (below)
 //	"Stream Scaling (N streams)"       → stream_scaling, one level per block → stream_capacity
 //	"Stream Multiplexing Performance"  → stream_multiplexing
+//
+// A level counts streams, not operations. A "Stream Scaling (N streams)"
+// block is a level of N streams with the block's status: go-tor passes it
+// when every stream did all its operations, so a passing level served N
+// streams and a failing one Operations/ops_per_stream of them (N when
+// ops_per_stream is missing; the status then decides alone, see
+// EstimateCapacity). The "Concurrent Streams Performance" block is one
+// more record of the ladder's level target_streams (the target of the
+// PERFORMANCE TARGETS section, "Target: 100+ concurrent streams", when
+// the block lacks it), of which actual_streams (or that section's
+// "Actual: N streams handled successfully", the lower of the two) were
+// served; it passes when its status passes and every target stream was
+// served. A benchmark the PERFORMANCE TARGETS section marks "✗ FAIL"
+// failed.
 //
 // Additional metrics keep their names, with the suffix _s for durations
 // and _bytes for sizes (FormatBytes' binary units). The whole summary is
@@ -44,7 +58,17 @@ var (
 	reMemory  = regexp.MustCompile(`^(.+) in use, (.+) allocated$`)
 	reVersion = regexp.MustCompile(`\bversion=(\S+)`)
 	reRC      = regexp.MustCompile(`^rc=(-?\d+)$`)
+	// PERFORMANCE TARGETS: "✓ PASS: Name", "Target: 100+ …", "Actual: 50 streams …".
+	reTargetHead  = regexp.MustCompile(`^(?:\S+\s+)?(PASS|FAIL):\s*(.+)$`)
+	reTargetCount = regexp.MustCompile(`^(\d+)\+`)
+	reActualCount = regexp.MustCompile(`^(\d+) streams?\b`)
 )
+
+// A goTorTarget is one entry of the PERFORMANCE TARGETS section.
+type goTorTarget struct {
+	pass           bool
+	target, actual float64 // stream counts; -1 when not given
+}
 
 // ParseGoTor reads the text summary of go-tor's bin/benchmark. Errors name
 // the file and line.
@@ -57,13 +81,15 @@ func ParseGoTor(data []byte, name string) (*Results, error) {
 	var cur *Benchmark
 	var scalingLevel int
 	inSummary, inExtra, done := false, false, false
+	targets := map[string]*goTorTarget{}
+	var target *goTorTarget
 	ln := 0
 	flush := func() {
 		if cur == nil {
 			return
 		}
 		if scalingLevel > 0 {
-			cur.Levels = []StreamLevel{{Streams: scalingLevel, OK: int(cur.TotalOperations), Pass: cur.Success}}
+			cur.Levels = []StreamLevel{scalingRecord(cur, scalingLevel)}
 			if prev := findBench(&run, BenchStreamScaling); prev != nil {
 				prev.Levels = append(prev.Levels, cur.Levels...)
 				prev.TotalOperations += cur.TotalOperations
@@ -97,12 +123,16 @@ func ParseGoTor(data []byte, name string) (*Results, error) {
 			inSummary = true
 			continue
 		}
-		if !inSummary || done {
+		if !inSummary {
 			continue
 		}
 		if strings.HasPrefix(trim, "FINAL RESULTS") || strings.HasPrefix(trim, "PERFORMANCE TARGETS") {
 			flush()
 			done = true
+			continue
+		}
+		if done {
+			target = readGoTorTarget(trim, targets, target)
 			continue
 		}
 		if trim == "" || strings.Trim(trim, "=") == "" {
@@ -167,14 +197,65 @@ func ParseGoTor(data []byte, name string) (*Results, error) {
 	if !inSummary || len(run.Benchmarks) == 0 {
 		return nil, fmt.Errorf("%s: no benchmark blocks after BENCHMARK RESULTS SUMMARY", name)
 	}
-	goTorGated(&run, r)
+	goTorGated(&run, r, targets)
 	r.Runs = []Run{run}
 	return r, nil
 }
 
-// goTorGated derives what the gated metrics read from go-tor's fields,
-// and notes what is approximate or missing.
-func goTorGated(run *Run, r *Results) {
+// scalingRecord is the level record of a "Stream Scaling (N streams)"
+// block: N streams, all served when the block passed, else as many as its
+// operations make whole streams of ops_per_stream.
+func scalingRecord(b *Benchmark, n int) StreamLevel {
+	l := StreamLevel{Streams: n, OK: n, Pass: b.Success}
+	if per, ok := b.Metrics["ops_per_stream"]; !b.Success && ok && per >= 1 && b.TotalOperations >= 0 {
+		l.OK = int(math.Min(float64(n), math.Floor(float64(b.TotalOperations)/per)))
+	}
+	l.Failed = n - l.OK
+	return l
+}
+
+// readGoTorTarget reads one line of the PERFORMANCE TARGETS section into
+// targets; cur is the entry the line's indented fields belong to.
+func readGoTorTarget(line string, targets map[string]*goTorTarget, cur *goTorTarget) *goTorTarget {
+	if m := reTargetHead.FindStringSubmatch(line); m != nil {
+		t := &goTorTarget{pass: m[1] == "PASS", target: -1, actual: -1}
+		targets[strings.TrimSpace(m[2])] = t
+		return t
+	}
+	if cur == nil {
+		return nil
+	}
+	k, v, ok := strings.Cut(line, ":")
+	if !ok {
+		return cur
+	}
+	v = strings.TrimSpace(v)
+	count := func(re *regexp.Regexp) float64 {
+		if m := re.FindStringSubmatch(v); m != nil {
+			if n, err := strconv.Atoi(m[1]); err == nil && n <= 1e7 {
+				return float64(n)
+			}
+		}
+		return -1
+	}
+	switch k {
+	case "Target":
+		cur.target = count(reTargetCount)
+	case "Actual":
+		cur.actual = count(reActualCount)
+	}
+	return cur
+}
+
+// goTorGated derives what the gated metrics read from go-tor's fields and
+// its PERFORMANCE TARGETS section, and notes what is approximate or
+// missing.
+func goTorGated(run *Run, r *Results, targets map[string]*goTorTarget) {
+	for i := range run.Benchmarks {
+		if t := targets[run.Benchmarks[i].Name]; t != nil && !t.pass {
+			run.Benchmarks[i].Success = false
+		}
+	}
 	r.Notes = append(r.Notes, "go-tor's summary has no raw samples: one run, quantiles as printed.")
 	if b := findBench(run, BenchMemoryUsage); b != nil {
 		if mb, ok := b.Metrics["actual_mb"]; ok && !math.IsNaN(mb) {
@@ -188,8 +269,11 @@ func goTorGated(run *Run, r *Results) {
 		}
 	}
 	if b := findBench(run, BenchConcurrentStreams); b != nil {
-		if n, ok := b.Metrics["actual_streams"]; ok && n >= 0 && n <= 1e7 {
-			b.Levels = []StreamLevel{{Streams: int(n), OK: int(n), Pass: b.Success}}
+		if l, ok := concurrentRecord(b, targets[b.Name]); ok {
+			b.Levels = []StreamLevel{l}
+			if s := findBench(run, BenchStreamScaling); s != nil {
+				s.Levels = append(s.Levels, l)
+			}
 		}
 	}
 	for _, m := range Metrics {
@@ -200,6 +284,39 @@ func goTorGated(run *Run, r *Results) {
 			r.Notes = append(r.Notes, m.Key+" is missing from go-tor's summary.")
 		}
 	}
+}
+
+// concurrentRecord is the level record of the "Concurrent Streams
+// Performance" block: target_streams streams, actual_streams of them
+// served (each also from the PERFORMANCE TARGETS entry t, which may be
+// nil: the higher target, the lower actual). ok is false when the block
+// names no stream count.
+func concurrentRecord(b *Benchmark, t *goTorTarget) (StreamLevel, bool) {
+	valid := func(v float64) bool { return v >= 0 && v <= 1e7 }
+	target, actual := -1.0, -1.0
+	if v, ok := b.Metrics["target_streams"]; ok && valid(v) {
+		target = v
+	}
+	if v, ok := b.Metrics["actual_streams"]; ok && valid(v) {
+		actual = v
+	}
+	if t != nil {
+		target = math.Max(target, t.target)
+		if t.actual >= 0 && (actual < 0 || t.actual < actual) {
+			actual = t.actual
+		}
+	}
+	switch {
+	case actual < 0:
+		return StreamLevel{}, false
+	case target < 0:
+		target = actual
+	}
+	n, ok := int(target), int(math.Min(actual, target))
+	if n <= 0 {
+		return StreamLevel{}, false
+	}
+	return StreamLevel{Streams: n, OK: ok, Failed: n - ok, Pass: b.Success && ok == n}, true
 }
 
 func setGoTorField(b *Benchmark, k, v string) error {

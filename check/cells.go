@@ -27,6 +27,9 @@ func cellChange(m MetricResult, long bool) string {
 	if !long {
 		return s
 	}
+	if c.NA != "" {
+		return fmt.Sprintf("%s (n/a: %s; %s)", s, c.NA, counts(m))
+	}
 	return fmt.Sprintf("%s (CI %s … %s, %s; %s)", s, fmtPct(c.Lo), fmtPct(c.Hi), fmtP(c.PAdj), counts(m))
 }
 

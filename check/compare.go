@@ -141,7 +141,8 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 		n := ns[0]
 		w := fmt.Sprintf("Weak comparison: %d run(s) on the smaller side (%d recommended), so the allowed regressions are widened", n, cfg.RecommendedRuns)
 		if n == 1 {
-			w += "; with one run per side the noise between networks cannot be measured, and the interval reflects only the samples within each run"
+			w += "; with one run per side the noise between networks cannot be measured, and the interval reflects only the samples within each run" +
+				" (a metric with one value per side has no test at all: n/a, and its allowance alone decides)"
 		}
 		rep.Warnings = append(rep.Warnings, w+".")
 	}
@@ -230,9 +231,33 @@ func compareMetric(m Metric, mc MetricConfig, baseline, current *Results, cfg Co
 		ch.P = c.P
 		ch.Test = "Mann–Whitney U over runs"
 	}
+	if na := noiseUnknown(bs, cs, ch); na != "" {
+		ch.Lo, ch.Hi, ch.P, ch.NA, ch.Test = ch.Rel, ch.Rel, 1, na, "none"
+	}
 	ch.PAdj = ch.P
 	mr.Change = ch
 	return mr, nil
+}
+
+// Why a change has no significance test (Change.NA).
+const (
+	naOneValue  = "one value per side"
+	naZeroWidth = "zero-width interval"
+)
+
+// noiseUnknown says why the noise of a change cannot be measured, or ""
+// when it can: each side is a single value (one run, and no samples
+// within it to resample), or the interval has no width (every resample
+// gave the same change: the runs' values do not vary).
+func noiseUnknown(base, cur *side, ch *Change) string {
+	single := func(s *side) bool { return len(s.runs) == 1 && len(s.runs[0].samples) <= 1 }
+	switch {
+	case single(base) && single(cur):
+		return naOneValue
+	case !(ch.Hi > ch.Lo):
+		return naZeroWidth
+	}
+	return ""
 }
 
 func sourceName(r *Results) string {
@@ -264,11 +289,16 @@ func sideValue(s *side) *SideValue {
 
 // holm adjusts the p-values of the gated metrics with a change for
 // multiple comparisons (Holm–Bonferroni) and marks them significant at
-// alpha. Metrics that do not gate keep their raw p-value.
+// alpha. Metrics that do not gate keep their raw p-value; a change
+// without a test (NA) is never significant and is not one of the family.
 func holm(ms []MetricResult, alpha float64) {
 	var idx []int
 	for i := range ms {
 		if ms[i].Change == nil {
+			continue
+		}
+		if ms[i].Change.NA != "" {
+			ms[i].Change.PAdj, ms[i].Change.Significant = ms[i].Change.P, false
 			continue
 		}
 		if !ms[i].Gated {
@@ -306,7 +336,18 @@ func decide(m *MetricResult) {
 		beyond := func(w, a float64) bool {
 			return w > m.AllowedPct/100 && (m.AllowedAbs == 0 || a > m.AllowedAbs)
 		}
+		// Without a test (the noise cannot be measured), the allowance
+		// alone decides.
+		na := m.Change.NA
 		switch {
+		case na != "" && beyond(worse, absWorse):
+			regressed = true
+			why = fmt.Sprintf("%s worse than the baseline, beyond the allowed %s %%; the noise cannot be measured (n/a: %s), so the allowance alone decides", fmtPctAbs(worse), trimF(m.AllowedPct, 1), na)
+		case na != "" && beyond(-worse, -absWorse):
+			improved = true
+			why = fmt.Sprintf("%s better than the baseline, beyond the allowed %s %%; the noise cannot be measured (n/a: %s), so the allowance alone decides", fmtPctAbs(-worse), trimF(m.AllowedPct, 1), na)
+		case na != "":
+			why = fmt.Sprintf("within the allowed %s %% (no significance test, n/a: %s)", trimF(m.AllowedPct, 1), na)
 		case beyond(worse, absWorse) && m.Change.Significant:
 			regressed = true
 			why = fmt.Sprintf("%s worse than the baseline, beyond the allowed %s %% and the noise (%s)", fmtPctAbs(worse), trimF(m.AllowedPct, 1), fmtP(m.Change.PAdj))

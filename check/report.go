@@ -149,9 +149,15 @@ type Change struct {
 	// over the gated metrics (equal to P for metrics that do not gate).
 	P    float64 `json:"p"`
 	PAdj float64 `json:"p_adj"`
-	// Test names how P was computed.
+	// Test names how P was computed ("none" when NA is set).
 	Test        string `json:"test"`
 	Significant bool   `json:"significant"`
+	// NA says why the change has no significance test, when the noise
+	// cannot be measured: "one value per side" (one run a side and no
+	// samples within it) or "zero-width interval" (the runs' values do not
+	// vary). Lo and Hi are then Rel, P and PAdj 1, Significant false, and
+	// the allowed regression alone decides.
+	NA string `json:"na,omitempty"`
 }
 
 // A BenchmarkRow summarises one benchmark over the current runs.

@@ -62,6 +62,10 @@ type API interface {
 	// ListPullRequestFiles returns one page of the paths a pull request
 	// changes (for a rename, the new and the old path), and the next page.
 	ListPullRequestFiles(ctx context.Context, repo Repo, number int, page Page) ([]string, int, error)
+	// ListOpenPullRequests returns one page of the open pull requests of
+	// repo whose head is head ("owner:branch", the branch in owner's
+	// repository, a fork or repo itself), and the next page.
+	ListOpenPullRequests(ctx context.Context, repo Repo, head string, page Page) ([]PullRequest, int, error)
 }
 
 // ErrNotFound is wrapped by errors of calls that found nothing (HTTP 404).

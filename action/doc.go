@@ -17,6 +17,12 @@
 //     marker among all comments, edits it in place or creates it, sets the
 //     commit status and turns 403/404 (a fork's read-only token, a missing
 //     permissions block) into warnings.
+//   - [RunPullRequest], [CheckClaim] and [Provenance] are the checks of the
+//     workflow_run reporter (mode report), which trusts nothing in the
+//     artifact of a fork's run: the pull request comes from the event and
+//     the API, the artifact's pr.json must agree with it, and a pull
+//     request that changes its own workflows or the action ([ReviewFiles])
+//     never gets a success status.
 //
 // Every failed call is a [*CallError] that names the call and says what to
 // check.

@@ -17,6 +17,7 @@ const (
 	CallCreateStatus  = "set the commit status"
 	CallGetFile       = "read the baseline at the base commit"
 	CallListFiles     = "list the pull request's files"
+	CallListPulls     = "list the pull requests of the run's head branch"
 )
 
 // A CallError is a failed GitHub API call: which call, the HTTP status (0
@@ -60,7 +61,7 @@ func permissionFor(call string) string {
 		return "statuses: write"
 	case CallGetFile:
 		return "contents: read"
-	case CallListFiles:
+	case CallListFiles, CallListPulls:
 		return "pull-requests: read"
 	}
 	return ""

@@ -37,6 +37,8 @@ type PullRequest struct {
 	HeadSHA string `json:"head_sha"`
 	BaseSHA string `json:"base_sha"`
 	BaseRef string `json:"base_ref,omitempty"`
+	// HeadRef is the head branch, in HeadRepo.
+	HeadRef string `json:"head_ref,omitempty"`
 	// HeadRepo is the full name of the repository the head branch lives in.
 	HeadRepo string `json:"head_repo,omitempty"`
 	// Fork is true when HeadRepo is not the base repository: the token is then read-only.
@@ -51,6 +53,12 @@ type WorkflowRun struct {
 	HeadSHA    string `json:"head_sha"`
 	Conclusion string `json:"conclusion"`
 	HTMLURL    string `json:"html_url"`
+	// HeadBranch, HeadRepo (full name) and HeadOwner (its owner's login)
+	// say where the run's head commit came from: for a pull request from a
+	// fork, the fork's branch.
+	HeadBranch string `json:"head_branch"`
+	HeadRepo   string `json:"head_repo"`
+	HeadOwner  string `json:"head_owner"`
 	// PullRequests are those GitHub associates with the run; empty for a
 	// pull request from a fork.
 	PullRequests []PullRequest `json:"pull_requests"`
@@ -156,6 +164,8 @@ func (ev *Event) parse(data []byte) error {
 		ev.WorkflowRun = &WorkflowRun{
 			ID: wr.GetID(), Event: wr.GetEvent(), HeadSHA: wr.GetHeadSHA(),
 			Conclusion: wr.GetConclusion(), HTMLURL: wr.GetHTMLURL(),
+			HeadBranch: wr.GetHeadBranch(), HeadRepo: wr.GetHeadRepository().GetFullName(),
+			HeadOwner: wr.GetHeadRepository().GetOwner().GetLogin(),
 		}
 		for _, pr := range wr.PullRequests {
 			ev.WorkflowRun.PullRequests = append(ev.WorkflowRun.PullRequests, *pullRequest(pr, ev.Repo))
@@ -170,6 +180,7 @@ func pullRequest(pr *github.PullRequest, base Repo) *PullRequest {
 		HeadSHA:  pr.GetHead().GetSHA(),
 		BaseSHA:  pr.GetBase().GetSHA(),
 		BaseRef:  pr.GetBase().GetRef(),
+		HeadRef:  pr.GetHead().GetRef(),
 		HeadRepo: pr.GetHead().GetRepo().GetFullName(),
 		HTMLURL:  pr.GetHTMLURL(),
 	}

@@ -154,3 +154,18 @@ func (g *GitHub) ListPullRequestFiles(ctx context.Context, repo Repo, number int
 	}
 	return out, resp.NextPage, nil
 }
+
+// ListOpenPullRequests implements [API].
+func (g *GitHub) ListOpenPullRequests(ctx context.Context, repo Repo, head string, page Page) ([]PullRequest, int, error) {
+	prs, resp, err := g.client.PullRequests.List(ctx, repo.Owner, repo.Name, &github.PullRequestListOptions{
+		State: "open", Head: head, ListOptions: github.ListOptions{Page: page.Number, PerPage: perPage(page)},
+	})
+	if err != nil {
+		return nil, 0, callError(CallListPulls, fmt.Errorf("head %s: %w", head, err))
+	}
+	out := make([]PullRequest, 0, len(prs))
+	for _, pr := range prs {
+		out = append(out, *pullRequest(pr, repo))
+	}
+	return out, resp.NextPage, nil
+}

@@ -121,23 +121,48 @@ func Truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// maxFilesPages is how many pages of a pull request's files GitHub lists:
+// at most 3000 files, 100 a page.
+const maxFilesPages = 30
+
+// PullRequestFiles returns the paths pull request number changes (for a
+// rename, the new and the old path), page by page, and whether the list is
+// complete: GitHub lists at most 3000 files, so a pull request with 30
+// pages of them may change more.
+func PullRequestFiles(ctx context.Context, api API, repo Repo, number int) (files []string, complete bool, err error) {
+	page := 1
+	for i := 0; i < maxFilesPages; i++ {
+		fs, next, err := api.ListPullRequestFiles(ctx, repo, number, Page{Number: page, PerPage: 100})
+		if err != nil {
+			return nil, false, err
+		}
+		files = append(files, fs...)
+		if page = next; page == 0 {
+			return files, i+1 < maxFilesPages, nil
+		}
+	}
+	return files, false, nil
+}
+
+// FilesUnder returns the files under dir (a slash-separated prefix such as
+// "baselines/").
+func FilesUnder(files []string, dir string) []string {
+	dir = strings.TrimSuffix(strings.TrimPrefix(dir, "./"), "/") + "/"
+	var out []string
+	for _, f := range files {
+		if strings.HasPrefix(f, dir) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // ChangedUnder returns the files of pull request number under dir (a
 // slash-separated prefix such as "baselines/").
 func ChangedUnder(ctx context.Context, api API, repo Repo, number int, dir string) ([]string, error) {
-	dir = strings.TrimSuffix(strings.TrimPrefix(dir, "./"), "/") + "/"
-	var out []string
-	page := 1
-	for i := 0; i < 30 && page != 0; i++ { // GitHub lists at most 3000 files
-		fs, next, err := api.ListPullRequestFiles(ctx, repo, number, Page{Number: page, PerPage: 100})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range fs {
-			if strings.HasPrefix(f, dir) {
-				out = append(out, f)
-			}
-		}
-		page = next
+	files, _, err := PullRequestFiles(ctx, api, repo, number)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return FilesUnder(files, dir), nil
 }

@@ -1,8 +1,9 @@
 // Package githubfake is a fake of the GitHub REST routes perfgate's Action
 // calls, on an httptest server under a base path (as GitHub Enterprise
 // Server's /api/v3): issue comments (list with Link pagination, create,
-// edit), commit statuses, raw file contents at a ref, and a pull request's
-// files. It records every request (method, path, JSON body) and can be told
+// edit), commit statuses, raw file contents at a ref, a pull request's
+// files, and the open pull requests of a head branch (GET /pulls with
+// head=owner:branch, as the workflow_run reporter asks). It records every request (method, path, JSON body) and can be told
 // to fail a route a number of times with a given status, for tests of
 // retries and of read-only tokens. It stands in for the outside world only.
 package githubfake
@@ -59,6 +60,17 @@ type Failure struct {
 	After bool
 }
 
+// A PullRequest is a pull request the fake lists, into the fake's
+// repository; its head branch HeadRef lives in HeadRepo (owner/name: a
+// fork, or the repository itself).
+type PullRequest struct {
+	Number           int
+	State            string // open (when empty) or closed
+	HeadRepo         string
+	HeadRef, HeadSHA string
+	BaseRef, BaseSHA string
+}
+
 // Server is the fake. Its fields may be set before the first request.
 type Server struct {
 	*httptest.Server
@@ -73,6 +85,7 @@ type Server struct {
 	statuses []Status
 	files    map[string][]byte // ref + ":" + path
 	prFiles  map[int][]string
+	pulls    []PullRequest
 	failures []*Failure
 	requests []Request
 }
@@ -116,6 +129,13 @@ func (s *Server) SetPullRequestFiles(number int, files ...string) {
 	s.prFiles[number] = files
 }
 
+// AddPullRequests adds pull requests to those the fake lists.
+func (s *Server) AddPullRequests(prs ...PullRequest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pulls = append(s.pulls, prs...)
+}
+
 // Fail adds a failure.
 func (s *Server) Fail(f Failure) {
 	s.mu.Lock()
@@ -134,6 +154,13 @@ func (s *Server) Comments(number int) []Comment {
 		}
 	}
 	return out
+}
+
+// AllComments returns the comments on every pull request, oldest first.
+func (s *Server) AllComments() []Comment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Comment(nil), s.comments...)
 }
 
 // Statuses returns the statuses set, in order.
@@ -169,6 +196,7 @@ var (
 	reStatus        = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/statuses/([0-9a-f]{40})$`)
 	reContents      = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/contents/(.+)$`)
 	rePRFiles       = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/pulls/(\d+)/files$`)
+	rePulls         = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/pulls$`)
 )
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -309,7 +337,69 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, path string, req
 		s.paginate(w, r, items)
 		return
 	}
+	if m := rePulls.FindStringSubmatch(path); m != nil && s.repoOK(w, m) {
+		if r.Method != http.MethodGet {
+			writeError(w, http.StatusMethodNotAllowed, r.Method)
+			return
+		}
+		s.listPulls(w, r)
+		return
+	}
 	writeError(w, http.StatusNotFound, "Not Found")
+}
+
+// listPulls serves GET /repos/{owner}/{repo}/pulls as GitHub does for the
+// parameters state (open when absent, closed, all) and head
+// (owner:branch; the owner of the head repository and its branch).
+func (s *Server) listPulls(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	state := q.Get("state")
+	if state == "" {
+		state = "open"
+	}
+	if state != "open" && state != "closed" && state != "all" {
+		writeError(w, http.StatusUnprocessableEntity, "state is invalid")
+		return
+	}
+	var owner, branch string
+	if h := q.Get("head"); h != "" {
+		var ok bool
+		if owner, branch, ok = strings.Cut(h, ":"); !ok || owner == "" || branch == "" {
+			writeError(w, http.StatusUnprocessableEntity, "head must be user:ref-name")
+			return
+		}
+	}
+	s.mu.Lock()
+	pulls := append([]PullRequest(nil), s.pulls...)
+	s.mu.Unlock()
+	items := []any{}
+	for _, p := range pulls {
+		st := p.State
+		if st == "" {
+			st = "open"
+		}
+		headOwner, headName, _ := strings.Cut(p.HeadRepo, "/")
+		if state != "all" && st != state || owner != "" && (!strings.EqualFold(owner, headOwner) || branch != p.HeadRef) {
+			continue
+		}
+		base := s.Owner + "/" + s.Repo
+		repoJSON := func(owner, name string) map[string]any {
+			return map[string]any{"name": name, "full_name": owner + "/" + name, "fork": owner+"/"+name != base,
+				"owner": map[string]any{"login": owner, "type": "User"},
+				"url":   fmt.Sprintf("https://api.github.example/repos/%s/%s", owner, name)}
+		}
+		items = append(items, map[string]any{
+			"url":      fmt.Sprintf("https://api.github.example/repos/%s/pulls/%d", base, p.Number),
+			"html_url": fmt.Sprintf("https://github.example/%s/pull/%d", base, p.Number),
+			"number":   p.Number,
+			"state":    st,
+			"head": map[string]any{"label": headOwner + ":" + p.HeadRef, "ref": p.HeadRef, "sha": p.HeadSHA,
+				"user": map[string]any{"login": headOwner}, "repo": repoJSON(headOwner, headName)},
+			"base": map[string]any{"label": s.Owner + ":" + p.BaseRef, "ref": p.BaseRef, "sha": p.BaseSHA,
+				"user": map[string]any{"login": s.Owner}, "repo": repoJSON(s.Owner, s.Repo)},
+		})
+	}
+	s.paginate(w, r, items)
 }
 
 func (s *Server) record(r Request) {

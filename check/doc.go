@@ -7,7 +7,7 @@
 //	Load (native JSON, baseline, Go benchmark format, go-tor summary)
 //	  → Results (runs with raw samples)
 //	  → Compare (per-run values, bootstrap over runs, Holm) → Report
-//	  → WriteMarkdown / WriteTerminal / WriteJSON
+//	  → WriteMarkdown (WriteMarkdownLimit: within a size) / WriteTerminal / WriteJSON
 //
 // # Statistics
 //

@@ -16,29 +16,101 @@ import (
 // a job summary: the verdict, notes and warnings, one headline table
 // (Metric | Baseline | Current | Change | Target | Status), the reasons,
 // and a collapsed <details> section with every metric and benchmark.
-// Everything an input can name is escaped.
+// Everything an input can name is escaped. WriteMarkdownLimit bounds its
+// size.
 func WriteMarkdown(w io.Writer, r *Report) error {
+	d, err := newMDDoc(r, 0)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	d.write(&b, mdKeep{warnings: len(d.warnings)})
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// An mdDoc is the markdown report in parts, each whole markdown (a table,
+// a fenced chart, a list) that can be left out without breaking the rest.
+type mdDoc struct {
+	// head is the verdict, comparison, repetition, environment warning
+	// and notes; headline the headline table, the reasons and the
+	// baseline command. Both are always kept.
+	head, headline string
+	// warnings holds one list item ("- …\n") per warning.
+	warnings []string
+	// parts are the parts WriteMarkdownLimit may leave out, indexed by
+	// mdPart; an empty part is absent.
+	parts [nMDParts]string
+}
+
+// An mdPart is a part of the report that WriteMarkdownLimit may leave out,
+// numbered in the order it does: the least important first.
+type mdPart int
+
+const (
+	partBenchmarks mdPart = iota
+	partEnvironment
+	partCharts
+	partPerRun
+	partAllMetrics
+	partFootnote
+	nMDParts
+)
+
+// mdPartNames name the parts in the line that ends a shortened report.
+var mdPartNames = [nMDParts]string{
+	partBenchmarks:  "the per-benchmark details",
+	partEnvironment: "the environment",
+	partCharts:      "the charts",
+	partPerRun:      "the per-run values",
+	partAllMetrics:  "the table of all metrics",
+	partFootnote:    "the note on the statistics",
+}
+
+// mdKeep says which parts of an mdDoc are written: every part not dropped,
+// and the first warnings warnings.
+type mdKeep struct {
+	drop     [nMDParts]bool
+	warnings int
+}
+
+// newMDDoc renders the parts of r's markdown. clip > 0 cuts every text an
+// input names (notes, comparison, reasons, warnings) to clip characters
+// before it is escaped; 0 keeps them whole.
+func newMDDoc(r *Report, clip int) (*mdDoc, error) {
+	esc := func(s string) string {
+		if clip > 0 {
+			s = truncate(s, clip)
+		}
+		return EscapeMarkdown(s)
+	}
+	d := &mdDoc{}
 	var b bytes.Buffer
 	icon := map[Verdict]string{VerdictPass: "✅", VerdictRegression: "❌", VerdictError: "⚠️"}[r.Verdict]
-	fmt.Fprintf(&b, "### %s perfgate: %s\n\n", icon, EscapeMarkdown(verdictLine(r)))
+	fmt.Fprintf(&b, "### %s perfgate: %s\n\n", icon, esc(verdictLine(r)))
 	if r.Comparison != "" {
-		fmt.Fprintf(&b, "**Comparison:** %s\n\n", EscapeMarkdown(r.Comparison))
+		fmt.Fprintf(&b, "**Comparison:** %s\n\n", esc(r.Comparison))
 	}
 	if r.Repetition != nil {
-		fmt.Fprintf(&b, "**Adaptive repetition:** %s\n\n", EscapeMarkdown(r.Repetition.String()))
+		fmt.Fprintf(&b, "**Adaptive repetition:** %s\n\n", esc(r.Repetition.String()))
 	}
 	if len(r.EnvironmentDiff) > 0 {
 		b.WriteString("> [!WARNING]\n> **The baseline ran in a different environment**, so part of any change may be the machine, not the code: ")
-		b.WriteString(EscapeMarkdown(strings.Join(r.EnvironmentDiff, "; ")))
+		b.WriteString(esc(strings.Join(r.EnvironmentDiff, "; ")))
 		b.WriteString(".\n\n")
 	}
-	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "> %s\n>\n", EscapeMarkdown(n))
+	for i, n := range r.Notes {
+		if i > 0 {
+			b.WriteString(">\n")
+		}
+		fmt.Fprintf(&b, "> %s\n", esc(n))
 	}
 	if len(r.Notes) > 0 {
-		b.Truncate(b.Len() - 2)
 		b.WriteString("\n")
 	}
+	d.head = b.String()
+
+	b.Reset()
 	g, other := gated(r)
 	rows := make([][]string, 0, len(g))
 	for _, m := range g {
@@ -46,31 +118,36 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			cellChange(m, true), cellTarget(m), cellStatus(m, true)})
 	}
 	if err := mdTable(&b, []string{"Metric", "Baseline", "Current", "Change", "Target", "Status"}, rows); err != nil {
-		return err
+		return nil, err
 	}
 	b.WriteString("\n")
 	for _, m := range g {
 		if m.Status != StatusPass && m.Status != StatusNoBaseline && m.Reason != "" {
-			fmt.Fprintf(&b, "- **%s** (`%s`): %s\n", m.Label, m.Key, EscapeMarkdown(m.Reason))
+			fmt.Fprintf(&b, "- **%s** (`%s`): %s\n", m.Label, m.Key, esc(m.Reason))
 		}
 	}
 	if r.BaselineCommand != "" {
-		fmt.Fprintf(&b, "\nNo baseline yet. Create it with:\n\n```sh\n%s\n```\n", strings.ReplaceAll(r.BaselineCommand, "`", "'"))
-	}
-	if len(r.Warnings) > 0 {
-		b.WriteString("\n**Warnings**\n\n")
-		for _, w := range r.Warnings {
-			fmt.Fprintf(&b, "- %s\n", EscapeMarkdown(w))
+		cmd := r.BaselineCommand
+		if clip > 0 {
+			cmd = truncate(cmd, clip)
 		}
+		fmt.Fprintf(&b, "\nNo baseline yet. Create it with:\n\n```sh\n%s\n```\n", strings.ReplaceAll(cmd, "`", "'"))
 	}
-	fmt.Fprintf(&b, "\n<sub>Change: current/baseline − 1 with its %s bootstrap confidence interval (runs resampled; samples within a run only when a side has a single run; %d resamples, seed %d) and the p-value, Holm-adjusted over the gated metrics. %s</sub>\n",
+	d.headline = b.String()
+
+	for _, w := range r.Warnings {
+		d.warnings = append(d.warnings, "- "+esc(w)+"\n")
+	}
+	d.parts[partFootnote] = fmt.Sprintf("\n<sub>Change: current/baseline − 1 with its %s bootstrap confidence interval (runs resampled; samples within a run only when a side has a single run; %d resamples, seed %d) and the p-value, Holm-adjusted over the gated metrics. %s</sub>\n",
 		pctLevel(r.Confidence), r.Resamples, r.Seed, memoryUnitNote)
 
+	b.Reset()
 	if err := writeCharts(&b, r); err != nil {
-		return err
+		return nil, err
 	}
+	d.parts[partCharts] = b.String()
 
-	b.WriteString("\n<details><summary>All metrics and benchmarks</summary>\n\n")
+	b.Reset()
 	all := append(append([]MetricResult(nil), g...), other...)
 	rows = rows[:0]
 	for _, m := range all {
@@ -78,12 +155,18 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			cellChange(m, true), cellTarget(m), cellStatus(m, false)})
 	}
 	if err := mdTable(&b, []string{"Metric", "Baseline", "Current", "Change", "Target", "Status"}, rows); err != nil {
-		return err
+		return nil, err
 	}
+	d.parts[partAllMetrics] = b.String()
+
+	b.Reset()
 	b.WriteString("\nPer-run values of the gated metrics (each run's p95, median RSS or capacity; a run's median RSS with its 95 % interval when benchmath can give one):\n\n")
 	for _, m := range g {
 		fmt.Fprintf(&b, "- `%s`: baseline %s; current %s\n", m.Key, runValues(m.Baseline, m.Unit), runValues(m.Current, m.Unit))
 	}
+	d.parts[partPerRun] = b.String()
+
+	b.Reset()
 	if len(r.Benchmarks) > 0 {
 		b.WriteString("\nBenchmarks of the current results (latencies pooled over runs):\n\n")
 		rows = rows[:0]
@@ -91,7 +174,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			rows = append(rows, benchRow(bm, EscapeMarkdown))
 		}
 		if err := mdTable(&b, benchHeader, rows); err != nil {
-			return err
+			return nil, err
 		}
 		for _, bm := range r.Benchmarks {
 			if len(bm.Extra) == 0 && len(bm.Errors) == 0 {
@@ -102,17 +185,46 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			b.WriteString("\n")
 		}
 	}
+	d.parts[partBenchmarks] = b.String()
+
+	b.Reset()
 	b.WriteString("\n")
 	rows = rows[:0]
 	for _, e := range envRows(r) {
-		rows = append(rows, []string{e[0], EscapeMarkdown(e[1]), EscapeMarkdown(e[2])})
+		rows = append(rows, []string{e[0], esc(e[1]), esc(e[2])})
 	}
 	if err := mdTable(&b, []string{"", "Baseline", "Current"}, rows); err != nil {
-		return err
+		return nil, err
 	}
-	b.WriteString("\n</details>\n")
-	_, err := w.Write(b.Bytes())
-	return err
+	d.parts[partEnvironment] = b.String()
+	return d, nil
+}
+
+// write writes the parts k keeps, in the report's order. The <details>
+// section is written when it keeps a part.
+func (d *mdDoc) write(b *bytes.Buffer, k mdKeep) {
+	b.WriteString(d.head)
+	b.WriteString(d.headline)
+	if n := min(k.warnings, len(d.warnings)); n > 0 {
+		b.WriteString("\n**Warnings**\n\n")
+		for _, w := range d.warnings[:n] {
+			b.WriteString(w)
+		}
+	}
+	part := func(p mdPart) string {
+		if k.drop[p] {
+			return ""
+		}
+		return d.parts[p]
+	}
+	b.WriteString(part(partFootnote))
+	b.WriteString(part(partCharts))
+	inner := part(partAllMetrics) + part(partPerRun) + part(partBenchmarks) + part(partEnvironment)
+	if inner != "" {
+		b.WriteString("\n<details><summary>All metrics and benchmarks</summary>\n\n")
+		b.WriteString(inner)
+		b.WriteString("\n</details>\n")
+	}
 }
 
 // runValues lists a side's per-run values.

@@ -461,7 +461,8 @@ func (a *actionRun) loadBaseline(ctx context.Context, pr *action.PullRequest) (*
 	}
 	if !found {
 		a.r.Infof("perfgate: no %s at the base commit %s (read through %s)", a.in.baseline, short(pr.BaseSHA), from)
-		return nil, []string{fmt.Sprintf("There is no baseline %s on the base commit %s.", a.in.baseline, short(pr.BaseSHA))}, nil
+		return nil, []string{fmt.Sprintf("There is no baseline %s on the base commit %s: the targets alone decide. "+
+			"A run of perfgate with mode baseline on the default branch makes it (the baseline workflow, README: GitHub Action).", a.in.baseline, short(pr.BaseSHA))}, nil
 	}
 	a.r.Infof("perfgate: baseline %s read at the base commit %s through %s", a.in.baseline, short(pr.BaseSHA), from)
 	tmp, err := os.CreateTemp("", "perfgate-baseline-*"+filepath.Ext(a.in.baseline))
@@ -582,11 +583,7 @@ func (a *actionRun) gateAndPublish(ctx context.Context, pr *action.PullRequest, 
 			if err != nil {
 				return nil, err
 			}
-			basePath := a.in.baseline
-			if pr != nil {
-				basePath += " at " + short(pr.BaseSHA)
-			}
-			rep.SetPaths(basePath, a.rel(resPath))
+			a.setPaths(rep, pr, resPath)
 			rep.Comparison = check.StoredComparison(rep)
 			return rep, nil
 		},
@@ -636,13 +633,39 @@ func (a *actionRun) compareAndPublish(ctx context.Context, pr *action.PullReques
 	if err != nil {
 		return a.finishError(ctx, pr, err)
 	}
-	basePath := a.in.baseline
-	if pr != nil {
-		basePath += " at " + short(pr.BaseSHA)
-	}
-	rep.SetPaths(basePath, a.rel(resPath))
+	a.setPaths(rep, pr, resPath)
 	rep.Comparison = check.StoredComparison(rep)
 	return a.publishReport(ctx, pr, rep, resPath, changed, append(baseNotes, cfgNotes...))
+}
+
+// setPaths names the baseline and the results in the report. With a
+// baseline, it is named with the base commit it was read at. Without one,
+// the report's command that makes it must work as printed: it names the
+// baseline input as the repository path to write and the results by their
+// path in the workspace, .perfgate/results.json (where the action keeps a
+// copy, also in the artifact) when they are outside it. In mode report the
+// results come from the pull request's own run and must not become the
+// baseline: the report points to mode baseline instead.
+func (a *actionRun) setPaths(rep *check.Report, pr *action.PullRequest, resPath string) {
+	if rep.Baseline != nil {
+		basePath := a.in.baseline
+		if pr != nil {
+			basePath += " at " + short(pr.BaseSHA)
+		}
+		rep.SetPaths(basePath, a.rel(resPath))
+		return
+	}
+	results := a.rel(resPath)
+	if filepath.IsAbs(results) {
+		kept := filepath.Join(a.workspace, outDir, "results.json")
+		if err := copyFile(resPath, kept); err == nil {
+			results = a.rel(kept)
+		}
+	}
+	rep.SetPaths(a.rel(a.abs(a.in.baseline)), results)
+	if a.in.mode == "report" {
+		rep.BaselineCommand = ""
+	}
 }
 
 // publishReport writes the report files, the summary and the outputs,

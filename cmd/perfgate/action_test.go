@@ -609,6 +609,41 @@ func TestActionNoBaselineOnBase(t *testing.T) {
 	}
 }
 
+// TestActionFirstBaselineHint: with no baseline at the base commit, the
+// report's command that makes it works as printed in the workspace (and in
+// a checkout with the perfgate artifact in .perfgate/): the baseline input
+// as the file to write, the results by a workspace path even when the
+// results input lies outside the workspace.
+func TestActionFirstBaselineHint(t *testing.T) {
+	r := newRunner(t, "pull_request")
+	outside := filepath.Join(r.env["RUNNER_TEMP"], "results.json")
+	if err := os.WriteFile(outside, readFixture(t, "results/pass.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := r.run(map[string]string{"results": outside, "baseline": "baselines/other.json"})
+	s.mustCode(t, exitPass)
+	want := "perfgate baseline --results .perfgate/results.json --out baselines/other.json"
+	for name, text := range map[string]string{"summary": s.summary, "comment": r.fake.Comments(prNumber)[0].Body} {
+		m := regexp.MustCompile("(?m)^No baseline yet. Create it with:\n\n```sh\n(.*)\n```").FindStringSubmatch(text)
+		if m == nil || m[1] != want {
+			t.Fatalf("%s: the hint is %q, want %q:\n%s", name, m, want, text)
+		}
+		if !strings.Contains(text, "mode baseline on the default branch") {
+			t.Errorf("%s does not point to the baseline workflow:\n%s", name, text)
+		}
+	}
+	// As printed, in the workspace.
+	t.Chdir(r.workspace)
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), strings.Fields(want)[1:], strings.NewReader(""), &stdout, &stderr, func(string) string { return "" }); err != nil {
+		t.Fatalf("%s: %v\n%s", want, err, stderr.String())
+	}
+	b, err := check.ReadBaseline(filepath.Join(r.workspace, "baselines", "other.json"))
+	if err != nil || len(b.Results.Runs) != 3 {
+		t.Fatalf("the baseline the hint made: %v", err)
+	}
+}
+
 func TestActionBaselineFromGit(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")

@@ -113,6 +113,9 @@ type actionRun struct {
 	ev        *action.Event
 	workspace string
 	gh        action.API
+	// prov is set in mode report: where the results come from, and
+	// whether they may decide the status.
+	prov *action.Provenance
 	// outputs records the outputs set.
 	outputs map[string]bool
 }
@@ -325,46 +328,71 @@ func (a *actionRun) check(ctx context.Context) error {
 }
 
 // report is mode report: the workflow_run half of the fork-safe pair. The
-// results and pr.json come from the read-only run's artifact; the baseline
-// is read at the base commit with this run's token.
+// results and pr.json come from the pull request's own run (for a fork,
+// made with the fork's workflow file): nothing in them is trusted. The pull
+// request is the one the API lists for the run's head as the event names
+// it; pr.json must agree with it, or nothing is posted. The baseline and
+// config are read at the API's base commit, and a pull request that changes
+// what its own run executed never gets a success status.
 func (a *actionRun) report(ctx context.Context) error {
 	resPath := a.abs(a.in.results)
+	prPath := filepath.Join(filepath.Dir(resPath), "pr.json")
 	var pc prContext
-	data, err := os.ReadFile(filepath.Join(filepath.Dir(resPath), "pr.json"))
+	data, err := os.ReadFile(prPath)
 	if err != nil {
 		return fmt.Errorf("mode report: %w (the check run writes pr.json beside its results; upload the whole %s directory)", err, outDir)
 	}
 	if err := json.Unmarshal(data, &pc); err != nil || pc.PullRequest == nil || pc.PullRequest.Number <= 0 {
-		return fmt.Errorf("mode report: %s: not a pr.json perfgate wrote (%v)", filepath.Join(filepath.Dir(resPath), "pr.json"), err)
+		return fmt.Errorf("mode report: %s: not a pr.json perfgate wrote (%v)", prPath, err)
 	}
-	pr := pc.PullRequest
-	// The artifact was made by untrusted code: believe it only as far as
-	// the trusted event confirms it.
-	if wr := a.ev.WorkflowRun; wr != nil {
-		if wr.HeadSHA != "" && !strings.EqualFold(wr.HeadSHA, pr.HeadSHA) {
-			return fmt.Errorf("mode report: the artifact is for commit %s but the workflow run is for %s", pr.HeadSHA, wr.HeadSHA)
-		}
-		if len(wr.PullRequests) > 0 {
-			found := false
-			for _, p := range wr.PullRequests {
-				found = found || p.Number == pr.Number
-			}
-			if !found {
-				return fmt.Errorf("mode report: the artifact names pull request #%d, the workflow run does not", pr.Number)
-			}
-		}
-	} else {
-		a.r.Warning("perfgate", fmt.Sprintf("mode report runs on %q, not workflow_run: the artifact's pull request cannot be checked", a.ev.Name))
+	if a.gh == nil {
+		return errors.New("mode report: no github-token: the pull request is looked up through the API")
 	}
-	if pc.Repo != "" && !strings.EqualFold(pc.Repo, a.ev.Repo.String()) {
-		return fmt.Errorf("mode report: the artifact is for %s, this is %s", pc.Repo, a.ev.Repo)
+	pr, err := action.RunPullRequest(ctx, a.gh, a.ev.Repo, a.ev.WorkflowRun)
+	if err != nil {
+		return fmt.Errorf("mode report: %w; nothing posted", err)
+	}
+	if err := action.CheckClaim(action.Claim{Repo: pc.Repo, PullRequest: *pc.PullRequest}, a.ev.Repo, pr); err != nil {
+		return fmt.Errorf("mode report: %w; nothing posted", err)
+	}
+	a.r.Infof("perfgate: the workflow run is for pull request #%d (head %s in %s, base %s), as the API lists it; pr.json agrees",
+		pr.Number, short(pr.HeadSHA), pr.HeadRepo, short(pr.BaseSHA))
+	prov := &action.Provenance{PullRequest: pr}
+	files, complete, err := action.PullRequestFiles(ctx, a.gh, a.ev.Repo, pr.Number)
+	switch {
+	case err != nil:
+		prov.Unknown = err.Error()
+	case !complete:
+		prov.Unknown = "GitHub lists only its first 3000 files"
+	}
+	prov.Review = action.ReviewFiles(files, a.isActionRepo(ctx, pr))
+	a.prov = prov
+	if !prov.Trusted() {
+		a.r.Warning("perfgate", "the results are not trusted: "+prov.Reason())
 	}
 	res, err := check.Load(resPath, "")
 	if err != nil {
 		return a.finishError(ctx, pr, fmt.Errorf("input results: %w", err))
 	}
-	changed := a.changedBaselines(ctx, pr)
-	return a.compareAndPublish(ctx, pr, res, resPath, changed)
+	return a.compareAndPublish(ctx, pr, res, resPath, action.FilesUnder(files, a.baselineDir()))
+}
+
+// isActionRepo reports whether the repository is itself an action at the
+// base commit (action.yml or action.yaml at its root), whose workflows
+// may run it with uses: ./ and so run the pull request's own action. When
+// it cannot tell, it says yes.
+func (a *actionRun) isActionRepo(ctx context.Context, pr *action.PullRequest) bool {
+	for _, f := range []string{"action.yml", "action.yaml"} {
+		_, found, _, err := a.fileAtBase(ctx, pr, f)
+		if err != nil {
+			a.r.Warning("perfgate", fmt.Sprintf("cannot tell whether the repository is an action: %v", err))
+			return true
+		}
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // changedBaselines lists the files under baselines/ that the pull request
@@ -373,16 +401,22 @@ func (a *actionRun) changedBaselines(ctx context.Context, pr *action.PullRequest
 	if a.gh == nil {
 		return nil
 	}
-	dir := baselinesDir
-	if d := path.Dir(filepath.ToSlash(a.in.baseline)); d != "." && !strings.HasPrefix(d, "..") && !filepath.IsAbs(a.in.baseline) {
-		dir = d + "/"
-	}
+	dir := a.baselineDir()
 	files, err := action.ChangedUnder(ctx, a.gh, a.ev.Repo, pr.Number, dir)
 	if err != nil {
 		a.r.Warning("perfgate", fmt.Sprintf("cannot tell whether the pull request changes %s: %v", dir, err))
 		return nil
 	}
 	return files
+}
+
+// baselineDir is the directory of the baseline input whose change by a
+// pull request the report calls out.
+func (a *actionRun) baselineDir() string {
+	if d := path.Dir(filepath.ToSlash(a.in.baseline)); d != "." && !strings.HasPrefix(d, "..") && !filepath.IsAbs(a.in.baseline) {
+		return d + "/"
+	}
+	return baselinesDir
 }
 
 // fileAtBase reads a repository file as it is on the pull request's base
@@ -679,10 +713,16 @@ func (a *actionRun) publishReport(ctx context.Context, pr *action.PullRequest, r
 	if pr != nil && pr.Fork && a.in.mode == "check" {
 		notes = append(notes, "This pull request comes from a fork: its token is read-only, so the comment and status may be posted by the workflow_run reporter instead.")
 	}
+	if a.prov != nil {
+		notes = append(a.prov.Notes(), notes...)
+	}
 	notes = append(notes, loadNotes...)
 	rep.Notes = append(notes, rep.Notes...)
 
 	var md bytes.Buffer
+	if a.prov != nil {
+		md.WriteString(a.prov.Banner())
+	}
 	if err := check.WriteMarkdown(&md, rep); err != nil {
 		return a.finishError(ctx, pr, fmt.Errorf("markdown report: %w", err))
 	}
@@ -695,13 +735,6 @@ func (a *actionRun) publishReport(ctx context.Context, pr *action.PullRequest, r
 		os.WriteFile(filepath.Join(a.workspace, outDir, "report.json"), js.Bytes(), 0o644)
 	}
 	a.r.Summary(md.String())
-	a.output("verdict", string(rep.Verdict))
-	a.output("regressed", fmt.Sprint(rep.Regressed()))
-	a.output("report-markdown", a.rel(mdPath))
-	a.output("results-json", a.rel(resPath))
-	a.annotate(rep)
-	io.WriteString(a.e.stdout, md.String())
-
 	state := "success"
 	switch {
 	case rep.Verdict == check.VerdictError:
@@ -709,10 +742,27 @@ func (a *actionRun) publishReport(ctx context.Context, pr *action.PullRequest, r
 	case rep.Regressed():
 		state = "failure"
 	}
-	url, pubErr := a.publish(ctx, pr, md.String(), state, rep.Headline())
+	description := rep.Headline()
+	if a.prov != nil {
+		state, description = a.prov.Status(state, description)
+	}
+	verdict := string(rep.Verdict)
+	if a.prov != nil && !a.prov.Trusted() {
+		verdict = string(check.VerdictError)
+	}
+	a.output("verdict", verdict)
+	a.output("regressed", fmt.Sprint(rep.Regressed()))
+	a.output("report-markdown", a.rel(mdPath))
+	a.output("results-json", a.rel(resPath))
+	a.annotate(rep)
+	io.WriteString(a.e.stdout, md.String())
+
+	url, pubErr := a.publish(ctx, pr, md.String(), state, description)
 	a.output("comment-url", url)
 
 	switch {
+	case a.prov != nil && !a.prov.Trusted():
+		return errors.Join(fmt.Errorf("mode report: the results are not trusted: %s; a maintainer must review the pull request and its run", a.prov.Reason()), pubErr)
 	case rep.Verdict == check.VerdictError:
 		return fmt.Errorf("the comparison could not decide: %s", rep.Headline())
 	case rep.Regressed() && a.in.failOnRegression:

@@ -731,61 +731,6 @@ func TestActionBaselineMode(t *testing.T) {
 	})
 }
 
-func TestActionReportMode(t *testing.T) {
-	// The check run, on a fork's pull request: read-only token.
-	check := newRunner(t, "pull_request")
-	check.fake.Fail(githubfake.Failure{Method: "GET", Path: `/repos/.*/issues/2/comments`, Status: 403, Times: 1})
-	check.fake.Fail(githubfake.Failure{Method: "POST", Path: `/repos/.*/statuses/.*`, Status: 403, Times: 1})
-	check.run(map[string]string{"results": check.put("results/regression.json", "results.json")}).mustCode(t, exitRegression)
-
-	// The reporter: the artifact (.perfgate) downloaded into its workspace.
-	r := newRunner(t, "workflow_run")
-	r.env["GITHUB_RUN_ID"] = "5151"
-	// GitHub's example payload runs on another commit than its pull
-	// request's head; a real pull request's run is on the head.
-	data := strings.ReplaceAll(string(readFixture(t, "events/workflow_run.json")), "3484a3fb816e0859fd6e1cea078d76385ff50625", headSHA)
-	ev := filepath.Join(t.TempDir(), "event.json")
-	os.WriteFile(ev, []byte(data), 0o644)
-	r.env["GITHUB_EVENT_PATH"] = ev
-	for _, f := range []string{"results.json", "pr.json"} {
-		data, err := os.ReadFile(filepath.Join(check.workspace, ".perfgate", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.MkdirAll(filepath.Join(r.workspace, "artifact"), 0o755)
-		os.WriteFile(filepath.Join(r.workspace, "artifact", f), data, 0o644)
-	}
-	s := r.run(map[string]string{"mode": "report", "results": "artifact/results.json"})
-	s.mustCode(t, exitRegression)
-	s.mustOutputs(t, map[string]string{"verdict": "regression", "regressed": "true"})
-	if cs := r.fake.Comments(prNumber); len(cs) != 1 || !strings.Contains(cs[0].Body, "regression") {
-		t.Errorf("comments %+v", cs)
-	}
-	st := r.fake.Statuses()
-	if len(st) != 1 || st[0].SHA != headSHA || st[0].State != "failure" {
-		t.Errorf("statuses %+v", st)
-	}
-
-	t.Run("artifact for another commit", func(t *testing.T) {
-		p := filepath.Join(r.workspace, "artifact", "pr.json")
-		data, _ := os.ReadFile(p)
-		os.WriteFile(p, bytes.ReplaceAll(data, []byte(headSHA), []byte(strings.Repeat("a", 40))), 0o644)
-		s := r.run(map[string]string{"mode": "report", "results": "artifact/results.json"})
-		s.mustCode(t, exitError)
-		if !strings.Contains(s.stderr, "the artifact is for commit") {
-			t.Errorf("stderr: %s", s.stderr)
-		}
-	})
-	t.Run("no pr.json", func(t *testing.T) {
-		r.put("results/pass.json", "lonely/results.json")
-		s := r.run(map[string]string{"mode": "report", "results": "lonely/results.json"})
-		s.mustCode(t, exitError)
-		if !strings.Contains(s.stderr, "pr.json") {
-			t.Errorf("stderr: %s", s.stderr)
-		}
-	})
-}
-
 func TestActionNoComment(t *testing.T) {
 	r := newRunner(t, "pull_request")
 	s := r.run(map[string]string{"results": r.put("results/pass.json", "results.json"), "comment": "false", "status-context": "perfgate / tor"})

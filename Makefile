@@ -7,22 +7,37 @@ GOFLAGS   ?=
 TESTFLAGS ?= -race -shuffle=on -timeout 15m
 ACTIONLINT_VERSION := v1.7.12
 
-.PHONY: all deps build build-benchmark run test vet lint fuzz bench container-test clean
+CC        ?= cc
+SHIM      := $(BIN)/libperfgate-quickack.so
+
+.PHONY: all deps build build-benchmark shim run test vet lint fuzz bench container-test clean
 
 all: build build-benchmark
 
-## deps: install tor (Debian's package) when it is missing. Needs root or sudo.
+## deps: install tor and a C compiler (Debian's tor, gcc, libc6-dev) when
+## missing. Needs root or sudo.
 deps:
-	@command -v tor >/dev/null 2>&1 && command -v tor-gencert >/dev/null 2>&1 || { \
-		echo "tor is missing: installing Debian's tor package"; \
+	@missing=""; \
+	command -v tor >/dev/null 2>&1 && command -v tor-gencert >/dev/null 2>&1 || missing="tor"; \
+	command -v $(CC) >/dev/null 2>&1 && [ -e /usr/include/stdio.h ] || missing="$$missing gcc libc6-dev"; \
+	[ -z "$$missing" ] || { \
+		echo "installing Debian's packages:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends tor; }
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends $$missing; }
 
-build:
+## build: bin/perfgate and, beside it, the quick-ACK shim that the private
+## network's relays preload where no network namespace can be had.
+build: shim
 	$(GO) build $(GOFLAGS) -o $(BIN)/perfgate ./cmd/perfgate
 
+## shim: bin/libperfgate-quickack.so (benchmark/torlab/shim/quickack.c).
+shim: $(SHIM)
+$(SHIM): benchmark/torlab/shim/quickack.c
+	@mkdir -p $(BIN)
+	$(CC) -O2 -Wall -Wextra -shared -fPIC -o $@ $< -ldl
+
 ## build-benchmark: the seed's standalone suite tool, bin/benchmark.
-build-benchmark:
+build-benchmark: shim
 	$(GO) build $(GOFLAGS) -o $(BIN)/benchmark ./cmd/benchmark
 
 ## run: the full gate on the embedded default (private network, Debian's tor as the client).

@@ -49,9 +49,13 @@ type ABSession struct {
 // opts.Timeout bounds the network's start and each run (a client's start
 // included); opts.Runs is what RunAB takes, StartAB takes none.
 func StartAB(ctx context.Context, opts RunOptions) (*ABSession, error) {
-	opts = opts.withDefaults()
+	opts, err := opts.withDefaults()
 	cfg := opts.Config.withDefaults()
 	s := &ABSession{opts: opts, cfg: cfg, res: newResults(opts, cfg, 0)}
+	if err != nil {
+		s.failed = fmt.Errorf("%w: %w", ErrRun, err)
+		return s, s.failed
+	}
 	x := s.res.Settings.Extra
 	if x == nil {
 		x = map[string]string{}
@@ -66,7 +70,9 @@ func StartAB(ctx context.Context, opts RunOptions) (*ABSession, error) {
 	// The network's own client (the system's tor) only proves the network
 	// works; every run starts a fresh client of its side, so that the
 	// first run is not measured on a client that bootstrapped differently.
-	topts := torlab.Options{Log: networkLog(opts, ph), StartTimeout: min(opts.Timeout, 90*time.Second)}
+	topts := opts.networkOptions(networkLog(opts, ph))
+	topts.ClientCommand = ""
+	topts.StartTimeout = min(opts.Timeout, 90*time.Second)
 	net, err := startNetwork(ctx, opts, topts)
 	if err != nil {
 		if ctx.Err() == nil && time.Since(begin) >= topts.StartTimeout {
@@ -90,7 +96,7 @@ func StartAB(ctx context.Context, opts RunOptions) (*ABSession, error) {
 	ph.Done("up: 8 tor processes in %.1fs; each run starts a fresh client of its side", s.startup)
 	// The streams' destination runs in a process of its own, so that this
 	// process's CPU time is the harness's alone.
-	if echo, eerr := StartEchoServer(ctx); eerr != nil {
+	if echo, eerr := StartEchoServer(ctx, net.Loopback()); eerr != nil {
 		opts.Progress.Println("warning: %v; using the network's echo server in this process (its CPU time counts as the harness's)", eerr)
 	} else {
 		s.echo = echo
@@ -209,8 +215,7 @@ func (s *ABSession) runSlot(ctx context.Context, index int, side Side) (check.Ru
 	}
 	ph.Done("up: client %s (%s) pid %d in %.1fs", side, c.Version(), c.PID(), time.Since(begin).Seconds())
 
-	ep := Endpoints{SOCKSAddr: c.SOCKSAddr, ControlAddr: c.ControlAddr, CookiePath: c.CookiePath,
-		PID: c.PID(), EchoAddr: s.net.EchoAddr()}
+	ep := ClientEndpoints(s.net, c)
 	if s.echo != nil {
 		ep.EchoAddr, ep.EchoPID = s.echo.Addr, s.echo.PID
 	}

@@ -184,7 +184,7 @@ func (s *Suite) BenchmarkCircuitBuildWithPool(ctx context.Context) error {
 	}
 	// Warm up: make sure a circuit to an exit is open and ready.
 	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
-	_, err = firstByte(wctx, s.ep.SOCKSAddr, "", s.ep.EchoAddr)
+	_, err = firstByte(wctx, s.ep, "")
 	wcancel()
 	if err != nil {
 		if e := aborted(ctx); e != nil {
@@ -201,7 +201,7 @@ func (s *Suite) BenchmarkCircuitBuildWithPool(ctx context.Context) error {
 	latencies := make([]time.Duration, 0, n)
 	for i := 0; i < n && bctx.Err() == nil; i++ {
 		sctx, scancel := context.WithTimeout(bctx, 10*time.Second)
-		d, err := firstByte(sctx, s.ep.SOCKSAddr, "", s.ep.EchoAddr)
+		d, err := firstByte(sctx, s.ep, "")
 		scancel()
 		if err != nil {
 			if bctx.Err() != nil {

@@ -49,8 +49,7 @@ type circEvent struct {
 // dialController connects to the control port at ep.ControlAddr,
 // authenticates and subscribes to CIRC events.
 func dialController(ctx context.Context, ep Endpoints) (*controller, error) {
-	var d net.Dialer
-	raw, err := d.DialContext(ctx, "tcp", ep.ControlAddr)
+	raw, err := ep.dialer().DialContext(ctx, "tcp", ep.ControlAddr)
 	if err != nil {
 		return nil, fmt.Errorf("control port %s: %w", ep.ControlAddr, err)
 	}

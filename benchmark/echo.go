@@ -14,12 +14,18 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/perfgate/perfgate/benchmark/torlab"
 )
 
 // echoChildEnv makes a program that links this package run as an echo
 // server instead of its main (see init): StartEchoServer re-executes the
 // running program with it set.
 const echoChildEnv = "PERFGATE_ECHO_SERVER"
+
+// echoQuickACKEnv makes the echo server's connections quick-ACK after each
+// read (the shim loopback mode's harness sockets).
+const echoQuickACKEnv = "PERFGATE_ECHO_QUICKACK"
 
 func init() {
 	if os.Getenv(echoChildEnv) == "1" {
@@ -47,8 +53,9 @@ type EchoServer struct {
 }
 
 // StartEchoServer starts the echo server process and returns when it
-// listens.
-func StartEchoServer(ctx context.Context) (*EchoServer, error) {
+// listens. On a private network's loopback lb (nil: the host's) it runs
+// where the network runs: inside its namespace, or quick-ACKing its reads.
+func StartEchoServer(ctx context.Context, lb *torlab.Loopback) (*EchoServer, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("echo server: %w", err)
@@ -56,6 +63,9 @@ func StartEchoServer(ctx context.Context) (*EchoServer, error) {
 	cmd := exec.Command(exe)
 	// One P: the server's work is a few system calls per message.
 	cmd.Env = append(os.Environ(), echoChildEnv+"=1", "GOMAXPROCS=1")
+	if lb != nil && lb.Mode() == torlab.LoopbackShim {
+		cmd.Env = append(cmd.Env, echoQuickACKEnv+"=1")
+	}
 	// Its own process group: Ctrl-C reaches this process, which closes
 	// the server in order.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -68,7 +78,11 @@ func StartEchoServer(ctx context.Context) (*EchoServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("echo server: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	start := cmd.Start
+	if lb != nil {
+		start = func() error { return lb.Start(cmd) }
+	}
+	if err := start(); err != nil {
 		return nil, fmt.Errorf("echo server: %w", err)
 	}
 	e.PID = cmd.Process.Pid
@@ -123,6 +137,9 @@ func echoChildMain(stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "echo server:", err)
 		return 2
+	}
+	if os.Getenv(echoQuickACKEnv) == "1" {
+		l = torlab.QuickACKListener(l)
 	}
 	fmt.Fprintln(stdout, l.Addr())
 	go func() {

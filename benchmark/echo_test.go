@@ -17,7 +17,7 @@ import (
 func TestEchoServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	e, err := StartEchoServer(ctx)
+	e, err := StartEchoServer(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,7 +135,7 @@ func (s *Suite) steadyLoad(ctx context.Context, ctl *controller) *background {
 			user := fmt.Sprintf("memory-%d", i%4)
 			for ctx.Err() == nil {
 				sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				o := echoStream(sctx, s.ep.SOCKSAddr, user, s.ep.EchoAddr, payload, 4)
+				o := echoStream(sctx, s.ep, user, payload, 4)
 				cancel()
 				switch {
 				case o.Err == nil:

@@ -40,6 +40,12 @@ type RunOptions struct {
 	Getenv func(string) string
 	// AfterRun is called after each run with its suite (still connected).
 	AfterRun func(run int, s *Suite)
+	// Loopback is the loopback mode of the runs' networks (zero value:
+	// the best this process can have, chosen once for all runs; see
+	// torlab.LoopbackMode); ShimPath the quick-ACK shim for the shim mode
+	// ("": torlab.FindShim).
+	Loopback torlab.LoopbackMode
+	ShimPath string
 	// Start starts a network; nil means torlab.Start.
 	Start func(ctx context.Context, opts torlab.Options) (*torlab.Network, error)
 	// FirstIndex numbers the runs from FirstIndex (check.Run.Index and
@@ -75,9 +81,12 @@ func Run(ctx context.Context, opts RunOptions) (*check.Results, error) {
 	if opts.Runs <= 0 {
 		opts.Runs = 1
 	}
-	opts = opts.withDefaults()
+	opts, err := opts.withDefaults()
 	cfg := opts.Config.withDefaults()
 	res := newResults(opts, cfg, opts.Runs)
+	if err != nil {
+		return res, fmt.Errorf("%w: %w", ErrRun, err)
+	}
 	for i := 0; i < opts.Runs; i++ {
 		opts.Progress.SetPrefix(runPrefix(opts.FirstIndex+i, opts))
 		run, s, err := runOnce(ctx, opts.FirstIndex+i, cfg, opts)
@@ -103,7 +112,7 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 	defer cancel()
 
 	ph := opts.Progress.Start("network")
-	net, err := startNetwork(ctx, opts, torlab.Options{ClientCommand: opts.ClientCommand, Log: networkLog(opts, ph)})
+	net, err := startNetwork(ctx, opts, opts.networkOptions(networkLog(opts, ph)))
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)
@@ -119,11 +128,10 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 	c := net.Client()
 	ph.Done("up: 9 tor processes, client %s pid %d", c.Version(), c.PID())
 
-	ep := Endpoints{SOCKSAddr: c.SOCKSAddr, ControlAddr: c.ControlAddr, CookiePath: c.CookiePath,
-		PID: c.PID(), EchoAddr: net.EchoAddr()}
+	ep := ClientEndpoints(net, c)
 	// The streams' destination runs in a process of its own, so that this
 	// process's CPU time is the harness's alone.
-	if echo, eerr := StartEchoServer(ctx); eerr != nil {
+	if echo, eerr := StartEchoServer(ctx, net.Loopback()); eerr != nil {
 		opts.Progress.Println("warning: %v; using the network's echo server in this process (its CPU time counts as the harness's)", eerr)
 	} else {
 		defer echo.Close()
@@ -205,8 +213,11 @@ func (w phaseWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// withDefaults fills the zero fields of o that Run and StartAB share.
-func (o RunOptions) withDefaults() RunOptions {
+// withDefaults fills the zero fields of o that Run and StartAB share, and
+// chooses the runs' loopback once (an explicit mode that cannot be had is
+// an error), so that every run's network, the suite's loopback-dependent
+// defaults and the results' environment agree.
+func (o RunOptions) withDefaults() (RunOptions, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = 10 * time.Minute
 	}
@@ -216,7 +227,19 @@ func (o RunOptions) withDefaults() RunOptions {
 	if o.Start == nil {
 		o.Start = torlab.Start
 	}
-	return o
+	choice, err := torlab.ChooseLoopback(o.Loopback, o.ShimPath)
+	if err != nil {
+		return o, err
+	}
+	o.Loopback, o.ShimPath = choice.Mode, choice.ShimPath
+	o.Progress.Println("network: %s", choice)
+	o.Config = o.Config.ForLoopback(string(choice.Mode))
+	return o, nil
+}
+
+// networkOptions are the torlab options of one of o's networks.
+func (o RunOptions) networkOptions(log io.Writer) torlab.Options {
+	return torlab.Options{ClientCommand: o.ClientCommand, Log: log, Loopback: o.Loopback, ShimPath: o.ShimPath}
 }
 
 // newResults is an empty results file for runs of opts' client under cfg.
@@ -224,6 +247,8 @@ func newResults(opts RunOptions, cfg Config, runs int) *check.Results {
 	env := Environment(opts.Getenv)
 	env.ClientCommand = opts.ClientCommand
 	env.ClientName = clientName(opts.ClientCommand)
+	env.Loopback = string(opts.Loopback)
+	env.NetworkSettings = torlab.RelaySettings()
 	return &check.Results{
 		Schema:      check.SchemaResultsV1,
 		Suite:       check.SuiteName,

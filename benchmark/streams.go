@@ -23,14 +23,14 @@ const socksPassword = "perfgate"
 
 // dialSOCKS opens a stream to addr through the client's SOCKS5 port. A
 // non-empty user puts the stream on the circuits of that username.
-func dialSOCKS(ctx context.Context, socksAddr, user, addr string) (net.Conn, error) {
+func dialSOCKS(ctx context.Context, ep Endpoints, user, addr string) (net.Conn, error) {
 	var auth *proxy.Auth
 	if user != "" {
 		auth = &proxy.Auth{User: user, Password: socksPassword}
 	}
 	// No TCP keep-alive: a stream lives for seconds, and keep-alive costs
 	// four setsockopt calls per connection.
-	d, err := proxy.SOCKS5("tcp", socksAddr, auth, &net.Dialer{KeepAlive: -1})
+	d, err := proxy.SOCKS5("tcp", ep.SOCKSAddr, auth, ep.dialer())
 	if err != nil {
 		return nil, err
 	}
@@ -53,10 +53,10 @@ type streamOutcome struct {
 // echoStream opens one stream through the client to the echo server, sends
 // payload exchanges times and reads each echo back. The connection is
 // closed when ctx ends, so a stream never outlives its benchmark.
-func echoStream(ctx context.Context, socksAddr, user, echoAddr string, payload []byte, exchanges int) streamOutcome {
+func echoStream(ctx context.Context, ep Endpoints, user string, payload []byte, exchanges int) streamOutcome {
 	var o streamOutcome
 	start := time.Now()
-	conn, err := dialSOCKS(ctx, socksAddr, user, echoAddr)
+	conn, err := dialSOCKS(ctx, ep, user, ep.EchoAddr)
 	if err != nil {
 		o.Err = fmt.Errorf("connect: %w", err)
 		return o
@@ -93,8 +93,8 @@ func echoStream(ctx context.Context, socksAddr, user, echoAddr string, payload [
 
 // firstByte opens a stream and measures the time from the SOCKS request
 // to the first echoed byte of a one-byte message.
-func firstByte(ctx context.Context, socksAddr, user, echoAddr string) (time.Duration, error) {
-	o := echoStream(ctx, socksAddr, user, echoAddr, []byte{'p'}, 1)
+func firstByte(ctx context.Context, ep Endpoints, user string) (time.Duration, error) {
+	o := echoStream(ctx, ep, user, []byte{'p'}, 1)
 	return o.Latency, o.Err
 }
 
@@ -164,7 +164,7 @@ func runStreams(ctx context.Context, ep Endpoints, n int, user func(int) string,
 		go func() {
 			defer wg.Done()
 			<-gate
-			o := echoStream(ctx, ep.SOCKSAddr, user(i), ep.EchoAddr, payload, exchanges)
+			o := echoStream(ctx, ep, user(i), payload, exchanges)
 			b.Outcomes[i] = o
 			if o.Err == nil {
 				mu.Lock()

@@ -68,7 +68,7 @@ func NewSuite(log *slog.Logger, opts ...Option) *Suite {
 	for _, o := range opts {
 		o(s)
 	}
-	s.cfg = s.cfg.withDefaults()
+	s.cfg = s.cfg.ForLoopback(s.ep.Loopback).withDefaults()
 	if s.faults != nil {
 		go s.watchFaults()
 	}

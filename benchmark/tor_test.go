@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 	}
 	sharedEP = endpointsOf(shared)
 	// As in Run: the streams' destination in a process of its own.
-	echo, err := StartEchoServer(ctx)
+	echo, err := StartEchoServer(ctx, shared.Loopback())
 	if err != nil {
 		shared.Close()
 		cancel()
@@ -64,11 +64,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func endpointsOf(n *torlab.Network) Endpoints {
-	c := n.Client()
-	return Endpoints{SOCKSAddr: c.SOCKSAddr, ControlAddr: c.ControlAddr, CookiePath: c.CookiePath,
-		PID: c.PID(), EchoAddr: n.EchoAddr()}
-}
+func endpointsOf(n *torlab.Network) Endpoints { return ClientEndpoints(n, n.Client()) }
 
 // testConfig is QuickConfig made smaller still.
 func testConfig() Config {

@@ -202,7 +202,8 @@ func writeAtomic(path string, data []byte) (err error) {
 
 // EnvironmentDiff lists the differences between two environments that
 // make a comparison suspect: CPU model, core count, OS/arch, tor and
-// client name and version.
+// client name and version, and the instrument (the private network's
+// loopback mode and relays' settings).
 func EnvironmentDiff(a, b Environment) []string {
 	var d []string
 	add := func(what, x, y string) {
@@ -218,7 +219,33 @@ func EnvironmentDiff(a, b Environment) []string {
 	add("tor", a.TorVersion, b.TorVersion)
 	add("client", a.ClientName, b.ClientName)
 	add("client version", a.ClientVersion, b.ClientVersion)
+	// The instrument: an older perfgate recorded neither, and ran on the
+	// host's loopback with tor's default scheduler on the relays.
+	if a.Loopback != b.Loopback && (a.Loopback != "" || b.Loopback != "") {
+		d = append(d, fmt.Sprintf("loopback %s → %s", orUnrecorded(a.Loopback), orUnrecorded(b.Loopback)))
+	}
+	if a.NetworkSettings != b.NetworkSettings && (a.NetworkSettings != "" || b.NetworkSettings != "") {
+		d = append(d, fmt.Sprintf("relays' settings %s → %s", orUnrecorded(a.NetworkSettings), orUnrecorded(b.NetworkSettings)))
+	}
 	return d
+}
+
+// orUnrecorded is s, or "not recorded" when empty.
+func orUnrecorded(s string) string {
+	if s == "" {
+		return "not recorded"
+	}
+	return s
+}
+
+// Instrument describes in one line the private network that measured
+// results of environment e ("loopback namespace; relays: Schedulers
+// Vanilla"), or "" when e does not say.
+func Instrument(e Environment) string {
+	if e.Loopback == "" && e.NetworkSettings == "" {
+		return ""
+	}
+	return fmt.Sprintf("private Tor network, loopback %s; relays: %s", orUnrecorded(e.Loopback), orUnrecorded(e.NetworkSettings))
 }
 
 func osArch(e Environment) string {

@@ -52,6 +52,7 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 		Resamples:  cfg.Resamples,
 		Seed:       cfg.Seed,
 		charts:     newChartData(baseline, current),
+		Instrument: Instrument(current.Environment),
 	}
 	if baseline != nil {
 		bi := sideInfo(baseline)

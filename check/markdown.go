@@ -94,6 +94,9 @@ func newMDDoc(r *Report, clip int) (*mdDoc, error) {
 	if r.Repetition != nil {
 		fmt.Fprintf(&b, "**Adaptive repetition:** %s\n\n", esc(r.Repetition.String()))
 	}
+	if r.Instrument != "" {
+		fmt.Fprintf(&b, "**Instrument:** %s\n\n", esc(r.Instrument))
+	}
 	if len(r.EnvironmentDiff) > 0 {
 		b.WriteString("> [!WARNING]\n> **The baseline ran in a different environment**, so part of any change may be the machine, not the code: ")
 		b.WriteString(esc(strings.Join(r.EnvironmentDiff, "; ")))

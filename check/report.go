@@ -55,6 +55,10 @@ type Report struct {
 	Metrics []MetricResult `json:"metrics"`
 	// Benchmarks summarises every benchmark of the current results.
 	Benchmarks []BenchmarkRow `json:"benchmarks,omitempty"`
+	// Instrument says which private network measured the current side:
+	// its loopback mode and relays' settings (Instrument); "" when the
+	// results do not say (another tool's, or an older perfgate's).
+	Instrument string `json:"instrument,omitempty"`
 	// EnvironmentDiff lists how the baseline's environment differs.
 	EnvironmentDiff []string `json:"environment_diff,omitempty"`
 	// Notes are shown at the top of every rendering.

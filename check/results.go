@@ -61,9 +61,17 @@ type Environment struct {
 	// ClientCommand is the command template of the client under test
 	// (empty for the default, the system's tor).
 	ClientCommand string `json:"client_command,omitempty"`
-	RunnerName    string `json:"runner_name,omitempty"`
-	RunnerOS      string `json:"runner_os,omitempty"`
-	Hostname      string `json:"hostname,omitempty"`
+	// Loopback is the loopback mode of the private network the runs used
+	// (torlab's "namespace", "shim" or "host"; empty in results of an
+	// older perfgate, which ran on the host's loopback, or of other tools).
+	Loopback string `json:"loopback,omitempty"`
+	// NetworkSettings are the settings of the private network's relays
+	// beyond a test network's ("Schedulers Vanilla"; empty in results
+	// of an older perfgate, whose relays ran tor's default KIST).
+	NetworkSettings string `json:"network_settings,omitempty"`
+	RunnerName      string `json:"runner_name,omitempty"`
+	RunnerOS        string `json:"runner_os,omitempty"`
+	Hostname        string `json:"hostname,omitempty"`
 }
 
 // Settings are the suite's parameters for every run of a results file.

@@ -38,6 +38,9 @@ func WriteTerminal(w io.Writer, r *Report, color bool) error {
 	if r.Repetition != nil {
 		fmt.Fprintf(&b, "adaptive repetition: %s\n", sanitizeTerminal(r.Repetition.String()))
 	}
+	if r.Instrument != "" {
+		fmt.Fprintf(&b, "instrument: %s\n", sanitizeTerminal(r.Instrument))
+	}
 	if len(r.EnvironmentDiff) > 0 {
 		fmt.Fprintf(&b, "%s the baseline ran in a different environment: %s\n",
 			paint(ansiYellow, "WARNING:"), sanitizeTerminal(strings.Join(r.EnvironmentDiff, "; ")))

@@ -349,7 +349,7 @@ func relays(ep benchmark.Endpoints, in Injection) (benchmark.Endpoints, func(), 
 		}
 	}
 	if in.ControlDelay > 0 {
-		r, err := StartRelay(RelayOptions{Target: c.ControlAddr, UpDelay: in.ControlDelay, DownDelay: in.ControlDelay})
+		r, err := StartRelay(RelayOptions{Target: c.ControlAddr, UpDelay: in.ControlDelay, DownDelay: in.ControlDelay, Dial: ep.Dial, Listen: ep.Listen})
 		if err != nil {
 			return ep, nil, err
 		}
@@ -357,7 +357,7 @@ func relays(ep benchmark.Endpoints, in Injection) (benchmark.Endpoints, func(), 
 		ep.ControlAddr = r.Addr()
 	}
 	if in.SOCKSDelay > 0 || in.MaxStreams > 0 {
-		r, err := StartRelay(RelayOptions{Target: c.SOCKSAddr, UpDelay: in.SOCKSDelay, DownDelay: in.SOCKSDelay, MaxConns: in.MaxStreams})
+		r, err := StartRelay(RelayOptions{Target: c.SOCKSAddr, UpDelay: in.SOCKSDelay, DownDelay: in.SOCKSDelay, MaxConns: in.MaxStreams, Dial: ep.Dial, Listen: ep.Listen})
 		if err != nil {
 			closeAll()
 			return ep, nil, err
@@ -371,8 +371,7 @@ func relays(ep benchmark.Endpoints, in Injection) (benchmark.Endpoints, func(), 
 // runSuite runs the suite once against a client, through the injection's
 // relays, and fills run's benchmarks, CPU figures and error.
 func runSuite(ctx context.Context, o CollectOptions, net *torlab.Network, c *torlab.Client, in Injection, run *check.Run) {
-	ep, closeRelays, err := relays(benchmark.Endpoints{SOCKSAddr: c.SOCKSAddr, ControlAddr: c.ControlAddr,
-		CookiePath: c.CookiePath, PID: c.PID(), EchoAddr: net.EchoAddr()}, in)
+	ep, closeRelays, err := relays(benchmark.ClientEndpoints(net, c), in)
 	if err != nil {
 		run.Error = err.Error()
 		return

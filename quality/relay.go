@@ -1,6 +1,7 @@
 package quality
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +27,11 @@ type RelayOptions struct {
 	MaxConns int
 	// DialTimeout bounds the dial to Target; zero means 5 s.
 	DialTimeout time.Duration
+	// Dial and Listen are where the relay connects and listens (nil: the
+	// host's loopback): a private network's Loopback, so that the relay
+	// sits on the network's loopback (its namespace) like the harness.
+	Dial   func(ctx context.Context, network, addr string) (net.Conn, error)
+	Listen func(ctx context.Context, network, addr string) (net.Listener, error)
 }
 
 // RelayStats count what a Relay did.
@@ -72,7 +78,15 @@ func StartRelay(opts RelayOptions) (*Relay, error) {
 	if opts.DialTimeout == 0 {
 		opts.DialTimeout = 5 * time.Second
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if opts.Listen == nil {
+		var lc net.ListenConfig
+		opts.Listen = lc.Listen
+	}
+	if opts.Dial == nil {
+		var d net.Dialer
+		opts.Dial = d.DialContext
+	}
+	ln, err := opts.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("relay: listen: %w", err)
 	}
@@ -170,7 +184,9 @@ func (r *Relay) handle(c net.Conn) {
 	defer r.active.Add(-1)
 	defer r.untrack(c)
 	defer c.Close()
-	t, err := net.DialTimeout("tcp", r.opts.Target, r.opts.DialTimeout)
+	dctx, cancel := context.WithTimeout(context.Background(), r.opts.DialTimeout)
+	t, err := r.opts.Dial(dctx, "tcp", r.opts.Target)
+	cancel()
 	if err != nil {
 		r.dialErrors.Add(1)
 		return

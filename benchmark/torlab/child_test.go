@@ -24,10 +24,14 @@ const childEnv = "TORLAB_TEST_CHILD"
 // childDirEnv is the parent directory the child puts its network in.
 const childDirEnv = "TORLAB_TEST_CHILD_DIR"
 
+// childLoopbackEnv is the loopback mode of the child's network ("": auto).
+const childLoopbackEnv = "TORLAB_TEST_CHILD_LOOPBACK"
+
 // childReport is what a child prints (one JSON line) once its network is ready.
 type childReport struct {
 	Dir  string
 	PIDs []int
+	Mode LoopbackMode
 }
 
 // runChild runs the scenario named by $TORLAB_TEST_CHILD and returns the
@@ -37,13 +41,13 @@ func runChild() int {
 	// Like perfgate's main: SIGINT/SIGTERM cancel the context.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	n, err := Start(ctx, Options{Dir: os.Getenv(childDirEnv), Relays: 1, Exits: 1})
+	n, err := Start(ctx, Options{Dir: os.Getenv(childDirEnv), Relays: 1, Exits: 1, Loopback: LoopbackMode(os.Getenv(childLoopbackEnv))})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 3
 	}
 	defer n.Close()
-	rep := childReport{Dir: n.Dir()}
+	rep := childReport{Dir: n.Dir(), Mode: n.Loopback().Mode()}
 	for _, nd := range n.Nodes() {
 		rep.PIDs = append(rep.PIDs, nd.PID)
 	}
@@ -72,14 +76,14 @@ func runChild() int {
 
 // startChild re-executes the test binary running scenario and returns it
 // with its report once its network is ready.
-func startChild(t *testing.T, scenario string) (*exec.Cmd, childReport) {
+func startChild(t *testing.T, scenario string, loopback LoopbackMode) (*exec.Cmd, childReport) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+scenario, childDirEnv+"="+t.TempDir())
+	cmd.Env = append(os.Environ(), childEnv+"="+scenario, childDirEnv+"="+t.TempDir(), childLoopbackEnv+"="+string(loopback))
 	cmd.Stderr = &prefixWriter{t: t, prefix: scenario + " child: "}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -188,22 +192,35 @@ func TestChildLifeCycle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts three networks in child processes")
 	}
+	sigkill := func(c *exec.Cmd) { c.Process.Kill() }
 	tests := []struct {
 		name     string
+		scenario string
+		loopback LoopbackMode
 		act      func(*exec.Cmd)
 		exitCode int  // expected exit code of the child (-1: killed by a signal)
 		dirGone  bool // the network's directory is removed
 	}{
-		{"sigterm", func(c *exec.Cmd) { c.Process.Signal(syscall.SIGTERM) }, 0, true},
-		{"panic", func(c *exec.Cmd) { c.Process.Signal(syscall.SIGUSR1) }, 2, true},
+		{"sigterm", "sigterm", LoopbackAuto, func(c *exec.Cmd) { c.Process.Signal(syscall.SIGTERM) }, 0, true},
+		{"panic", "panic", LoopbackAuto, func(c *exec.Cmd) { c.Process.Signal(syscall.SIGUSR1) }, 2, true},
 		// A parent killed hard cannot clean up: PR_SET_PDEATHSIG (and
-		// __OwningControllerProcess) still stop every tor process.
-		{"sigkill", func(c *exec.Cmd) { c.Process.Kill() }, -1, false},
+		// __OwningControllerProcess) still stop every tor process, also
+		// those forked inside the network's namespace, and the shim's
+		// preloaded relays.
+		{"sigkill namespace", "sigkill", LoopbackNamespace, sigkill, -1, false},
+		{"sigkill shim", "sigkill", LoopbackShim, sigkill, -1, false},
+		{"sigkill host", "sigkill", LoopbackHost, sigkill, -1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if _, err := ChooseLoopback(tt.loopback, ""); err != nil {
+				t.Skip(err)
+			}
 			t.Parallel()
-			cmd, rep := startChild(t, tt.name)
+			cmd, rep := startChild(t, tt.scenario, tt.loopback)
+			if tt.loopback != LoopbackAuto && rep.Mode != tt.loopback {
+				t.Fatalf("child's network runs in loopback mode %q, want %q", rep.Mode, tt.loopback)
+			}
 			tt.act(cmd)
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()

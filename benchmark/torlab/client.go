@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/textproto"
 	"os"
 	"os/exec"
@@ -212,12 +211,14 @@ func (n *Network) reloadClient(ctx context.Context, c *Client) error {
 }
 
 // dialControl opens an authenticated control connection to the client.
-func dialControl(c *Client) (*control.Conn, error) { return dialControlAddr(c.ControlAddr) }
+func dialControl(c *Client) (*control.Conn, error) { return c.net.dialControlAddr(c.ControlAddr) }
 
 // dialControlAddr opens a control connection to addr and authenticates
 // (cookie authentication, the cookie file named by PROTOCOLINFO).
-func dialControlAddr(addr string) (*control.Conn, error) {
-	nc, err := net.DialTimeout("tcp", addr, 2*time.Second)
+func (n *Network) dialControlAddr(addr string) (*control.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	nc, err := n.lb.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package torlab
 
 import (
+	"context"
 	"io"
 	"net"
 	"sync"
@@ -15,8 +16,8 @@ type echoServer struct {
 	conns map[net.Conn]struct{}
 }
 
-func startEcho() (*echoServer, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+func startEcho(ctx context.Context, lb *Loopback) (*echoServer, error) {
+	l, err := lb.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}

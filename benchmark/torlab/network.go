@@ -42,6 +42,14 @@ type Options struct {
 	// its directory (for debugging a network; use with Keep).
 	InfoLogs bool
 
+	// Loopback is the loopback mode (LoopbackAuto: the best this
+	// process can have; see LoopbackMode). An explicit mode that cannot
+	// be had fails Start.
+	Loopback LoopbackMode
+	// ShimPath is the quick-ACK shim library for LoopbackShim ("": see
+	// FindShim).
+	ShimPath string
+
 	StartTimeout time.Duration // bound on Start (and AddClient); 0 means 90 s
 	StopTimeout  time.Duration // SIGTERM to SIGKILL on Close; 0 means 2 s
 }
@@ -69,6 +77,7 @@ type Network struct {
 	torPath     string
 	dir         string
 	cfg         torrcConfig
+	lb          *Loopback
 	spawner     *spawner
 	echo        *echoServer
 	startup     time.Duration
@@ -129,7 +138,17 @@ func start(ctx context.Context, opts Options) (_ *Network, err error) {
 	if n.dir, err = os.MkdirTemp(opts.Dir, "torlab-"); err != nil {
 		return nil, fmt.Errorf("torlab: %w", err)
 	}
-	n.spawner = newSpawner()
+	choice, err := ChooseLoopback(opts.Loopback, opts.ShimPath)
+	if err != nil {
+		os.RemoveAll(n.dir)
+		return nil, err
+	}
+	if n.lb, err = newLoopback(choice); err != nil {
+		os.RemoveAll(n.dir)
+		return nil, err
+	}
+	n.spawner = newSpawner(n.lb)
+	n.logf("%s", choice)
 	defer func() {
 		if err != nil {
 			n.Close()
@@ -201,7 +220,7 @@ func start(ctx context.Context, opts Options) (_ *Network, err error) {
 			return nil, fmt.Errorf("torlab: keys of %s: %w", nd.Name, err)
 		}
 	}
-	if n.echo, err = startEcho(); err != nil {
+	if n.echo, err = startEcho(sctx, n.lb); err != nil {
 		return nil, fmt.Errorf("torlab: echo server: %w", err)
 	}
 	n.cfg.emptyGeoIP = filepath.Join(n.dir, "geoip-empty")
@@ -225,6 +244,9 @@ func start(ctx context.Context, opts Options) (_ *Network, err error) {
 			return nil, fmt.Errorf("torlab: %w", err)
 		}
 		nd.argv = []string{n.torPath, "--defaults-torrc", os.DevNull, "-f", nd.TorrcPath}
+		if choice.Mode == LoopbackShim {
+			nd.env = []string{"LD_PRELOAD=" + choice.ShimPath}
+		}
 		if err := n.spawner.start(nd, nd.DataDir, n.exited); err != nil {
 			return nil, nodeError(nd, fmt.Errorf("start: %w", err))
 		}
@@ -252,6 +274,13 @@ func start(ctx context.Context, opts Options) (_ *Network, err error) {
 		return nil, err
 	}
 	n.logf("consensus lists every relay after %v", time.Since(first).Round(time.Millisecond))
+	if choice.Mode == LoopbackShim {
+		for _, nd := range n.nodes {
+			if ok, err := shimLoaded(nd.PID, choice.ShimPath); err == nil && !ok && nd.Role != RoleClient {
+				return nil, nodeError(nd, fmt.Errorf("the quick-ACK shim %s is not loaded (ld.so could not preload it; see the log)", choice.ShimPath))
+			}
+		}
+	}
 	kick(sctx)
 	c.node.earlyStart = false // reloaded
 	if err := n.clientReady(sctx, c); err != nil {
@@ -286,7 +315,7 @@ func (n *Network) waitConsensus(ctx context.Context, relays []*Node, kick func(c
 	for _, a := range n.cfg.authorities {
 		go func() {
 			for ctx.Err() == nil {
-				c, err := fetchConsensus(ctx, a.DirPort)
+				c, err := n.fetchConsensus(ctx, a.DirPort)
 				r := report{err: err}
 				if err == nil {
 					r.missing = missingRelays(c, relays)
@@ -357,7 +386,7 @@ func (n *Network) hurryVote(ctx context.Context, relays []*Node, kick func(conte
 	for ctx.Err() == nil {
 		complete := true
 		for _, a := range n.cfg.authorities {
-			names, err := fetchRouterNames(ctx, a.DirPort)
+			names, err := n.fetchRouterNames(ctx, a.DirPort)
 			if err != nil {
 				complete = false
 				break
@@ -382,7 +411,7 @@ func (n *Network) hurryVote(ctx context.Context, relays []*Node, kick func(conte
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						conn, err := dialControlAddr(fmt.Sprintf("127.0.0.1:%d", a.ControlPort))
+						conn, err := n.dialControlAddr(fmt.Sprintf("127.0.0.1:%d", a.ControlPort))
 						if err != nil {
 							return
 						}
@@ -476,6 +505,10 @@ func (n *Network) Nodes() []*Node {
 	return append([]*Node(nil), n.nodes...)
 }
 
+// Loopback is the loopback the network runs on: its mode, and where the
+// harness dials, listens and starts processes to reach the network.
+func (n *Network) Loopback() *Loopback { return n.lb }
+
 // EchoAddr is the 127.0.0.1:port of the network's TCP echo server, which
 // the exits can reach.
 func (n *Network) EchoAddr() string { return n.echo.addr() }
@@ -517,6 +550,9 @@ func (n *Network) Close() error {
 		wg.Wait()
 		if n.spawner != nil {
 			n.spawner.stop()
+		}
+		if n.lb != nil {
+			n.lb.close()
 		}
 		if n.echo != nil {
 			n.echo.close()

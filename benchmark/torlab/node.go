@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +43,7 @@ type Node struct {
 	retired    atomic.Bool // stopped on purpose: its exit is not a fault
 	adding     atomic.Bool // a client of AddClient not ready yet: its exit fails AddClient, not the network
 	argv       []string
+	env        []string      // added to the process's environment (a relay's LD_PRELOAD of the shim)
 	earlyStart bool          // client started before the first consensus: reload it once there is one
 	exited     chan struct{} // closed when the process has been reaped
 	state      *os.ProcessState
@@ -129,40 +129,20 @@ func lastLines(buf []byte, n int) string {
 	return strings.Join(ls, "\n") + "\n"
 }
 
-// A spawner starts processes from one OS thread that stays alive as long
-// as the network: Linux delivers PR_SET_PDEATHSIG when the thread that
-// forked a child exits, not the process, so the children must not be forked
-// from an arbitrary Go thread (Go ends the thread of a goroutine that exits
-// locked to it).
+// A spawner starts the network's processes through its loopback, whose
+// one OS thread stays alive as long as the network: Linux delivers
+// PR_SET_PDEATHSIG when the thread that forked a child exits, not the
+// process, so the children must not be forked from an arbitrary Go thread
+// (Go ends the thread of a goroutine that exits locked to it); in namespace
+// mode that thread is also the one inside the network's namespace.
 type spawner struct {
-	reqs chan func()
-	once sync.Once
-	done chan struct{}
+	lb *Loopback
 
 	mu      sync.Mutex // held while a process starts
 	refused bool       // no more starts: the network is closing
 }
 
-func newSpawner() *spawner {
-	s := &spawner{reqs: make(chan func()), done: make(chan struct{})}
-	ready := make(chan struct{})
-	go func() {
-		runtime.LockOSThread()
-		// Never unlocked: when this goroutine returns the thread exits,
-		// which is what we want once every child is gone.
-		close(ready)
-		for {
-			select {
-			case f := <-s.reqs:
-				f()
-			case <-s.done:
-				return
-			}
-		}
-	}()
-	<-ready
-	return s
-}
+func newSpawner(lb *Loopback) *spawner { return &spawner{lb: lb} }
 
 // refuse makes every later start fail; it returns once a start in progress
 // has finished, so that afterwards every started node has its process set.
@@ -174,7 +154,7 @@ func (s *spawner) refuse() {
 
 // stop ends the spawner's thread; call it once every child is gone (the
 // thread's exit would SIGKILL the children that are left).
-func (s *spawner) stop() { s.once.Do(func() { close(s.done) }) }
+func (s *spawner) stop() { s.lb.close() }
 
 // start runs n.argv with stdout and stderr going to n.LogPath. onExit is
 // called (from another goroutine) after the process has been reaped.
@@ -196,15 +176,10 @@ func (s *spawner) start(n *Node, dir string, onExit func(*Node)) error {
 		Setpgid:   true, // Ctrl-C in a terminal reaches perfgate only; it tears down in order
 		Pdeathsig: syscall.SIGKILL,
 	}
-	var startErr error
-	fin := make(chan struct{})
-	select {
-	case s.reqs <- func() { startErr = cmd.Start(); close(fin) }:
-		<-fin
-	case <-s.done:
-		startErr = errors.New("torlab: network is closed")
+	if n.env != nil {
+		cmd.Env = append(os.Environ(), n.env...)
 	}
-	if startErr != nil {
+	if startErr := s.lb.Start(cmd); startErr != nil {
 		logf.Close()
 		return startErr
 	}

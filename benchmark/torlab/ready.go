@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -62,8 +61,8 @@ func parseConsensus(doc []byte) (map[string]consensusEntry, error) {
 }
 
 // fetchConsensus fetches the current consensus from an authority's DirPort.
-func fetchConsensus(ctx context.Context, dirPort int) (map[string]consensusEntry, error) {
-	body, err := dirGet(ctx, dirPort, "/tor/status-vote/current/consensus")
+func (n *Network) fetchConsensus(ctx context.Context, dirPort int) (map[string]consensusEntry, error) {
+	body, err := n.dirGet(ctx, dirPort, "/tor/status-vote/current/consensus")
 	if err != nil {
 		return nil, err
 	}
@@ -88,8 +87,8 @@ func parseRouterNames(doc []byte) map[string]bool {
 
 // fetchRouterNames returns the nicknames of the server descriptors an
 // authority holds.
-func fetchRouterNames(ctx context.Context, dirPort int) (map[string]bool, error) {
-	body, err := dirGet(ctx, dirPort, "/tor/server/all")
+func (n *Network) fetchRouterNames(ctx context.Context, dirPort int) (map[string]bool, error) {
+	body, err := n.dirGet(ctx, dirPort, "/tor/server/all")
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +96,7 @@ func fetchRouterNames(ctx context.Context, dirPort int) (map[string]bool, error)
 }
 
 // dirGet fetches path from the DirPort of an authority, uncompressed.
-func dirGet(ctx context.Context, dirPort int, path string) ([]byte, error) {
+func (n *Network) dirGet(ctx context.Context, dirPort int, path string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	url := fmt.Sprintf("http://127.0.0.1:%d%s", dirPort, path)
@@ -106,7 +105,7 @@ func dirGet(ctx context.Context, dirPort int, path string) ([]byte, error) {
 		return nil, err
 	}
 	req.Header.Set("Accept-Encoding", "identity")
-	resp, err := localHTTP.Do(req)
+	resp, err := n.lb.httpClient().Do(req)
 	if err != nil {
 		return nil, err
 	}
@@ -120,10 +119,6 @@ func dirGet(ctx context.Context, dirPort int, path string) ([]byte, error) {
 	}
 	return body, nil
 }
-
-// localHTTP talks to the authorities directly, never through a proxy from
-// the environment.
-var localHTTP = &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true, DisableCompression: true}}
 
 // missingRelays returns the names of relays not (yet) usable in consensus c:
 // absent, not Running, or an exit without the Exit flag.
@@ -153,7 +148,7 @@ func hasFlag(flags []string, f string) bool {
 func (c *Client) RoundTrip(ctx context.Context, target string) error {
 	user := make([]byte, 8)
 	rand.Read(user)
-	d, err := proxy.SOCKS5("tcp", c.SOCKSAddr, &proxy.Auth{User: "torlab-" + hex.EncodeToString(user), Password: "x"}, &net.Dialer{})
+	d, err := proxy.SOCKS5("tcp", c.SOCKSAddr, &proxy.Auth{User: "torlab-" + hex.EncodeToString(user), Password: "x"}, c.net.lb)
 	if err != nil {
 		return err
 	}

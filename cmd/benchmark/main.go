@@ -28,6 +28,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/perfgate/perfgate/benchmark"
+	"github.com/perfgate/perfgate/benchmark/torlab"
 )
 
 // version is set at build time (-ldflags "-X main.version=…").
@@ -51,6 +52,9 @@ type options struct {
 	quick                         bool
 	client                        string
 	cpuProfile                    string
+	loopback                      string
+	circuitPause                  time.Duration
+	warmup                        int
 }
 
 func parse(args []string, stderr io.Writer) (*options, error) {
@@ -69,6 +73,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.quick, "quick", false, "smaller sample sizes (one run in about 30 s)")
 	fs.StringVar(&o.client, "client", "", "command template of the client under test (default: the system's tor)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the harness's CPU profile to `FILE`")
+	fs.StringVar(&o.loopback, "loopback", "auto", "the private network's loopback: auto, namespace, shim or host (see README)")
+	fs.DurationVar(&o.circuitPause, "circuit-pause", 0, "idle time before each sequential circuit build (0: the loopback's default; negative: none)")
+	fs.IntVar(&o.warmup, "circuit-warmup", 0, "sequential builds left out first (0: the default; negative: none)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -132,6 +139,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if o.quick {
 		cfg = benchmark.QuickConfig()
 	}
+	if o.circuitPause != 0 {
+		cfg.CircuitPause = o.circuitPause
+	}
+	if o.warmup != 0 {
+		cfg.CircuitWarmup = o.warmup
+	}
+	mode, err := torlab.ParseLoopbackMode(o.loopback)
+	if err != nil {
+		fmt.Fprintf(stderr, "benchmark: -loopback: %v\n", err)
+		return 2
+	}
 	tty := false
 	if f, ok := stderr.(*os.File); ok {
 		tty = isatty.IsTerminal(f.Fd())
@@ -144,6 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		Categories:    benchmark.Categories{Circuit: o.circuit, Memory: o.memory, Streams: o.streams},
 		Timeout:       o.timeout,
 		ClientCommand: o.client,
+		Loopback:      mode,
 		Log:           log,
 		Progress:      progress,
 		Getenv:        getenv,

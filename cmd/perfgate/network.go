@@ -51,6 +51,7 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&opts.InfoLogs, "info-logs", false, "every node also logs at info level to info.log in its directory")
 	fs.DurationVar(&opts.StartTimeout, "start-timeout", 90*time.Second, "give up starting after `DURATION`")
 	fs.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
+	loopback := fs.String("loopback", "auto", "the network's loopback: auto, namespace, shim or host (see README)")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			io.WriteString(e.stdout, networkUsage+"\nFlags:\n")
@@ -69,6 +70,10 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 	if !quiet {
 		opts.Log = e.stderr
 	}
+	var err error
+	if opts.Loopback, err = torlab.ParseLoopbackMode(*loopback); err != nil {
+		return fmt.Errorf("network up: --loopback: %w", err)
+	}
 	n, err := torlab.Start(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("network up: %w", err)
@@ -82,6 +87,10 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "echo:       %s (TCP echo server, reachable through the exits)\n", n.EchoAddr())
 	fmt.Fprintf(e.stdout, "data dir:   %s\n", n.Dir())
 	fmt.Fprintf(e.stdout, "client log: %s\n", c.LogPath)
+	fmt.Fprintf(e.stdout, "%s\n", n.Loopback().Choice())
+	if n.Loopback().Mode() == torlab.LoopbackNamespace {
+		fmt.Fprintf(e.stdout, "            these addresses are inside the network's namespace: reach them with 'nsenter -t %d -n COMMAND' (or --loopback shim)\n", c.PID())
+	}
 	fmt.Fprintln(e.stdout, "Press Ctrl-C to stop.")
 	select {
 	case <-ctx.Done():

@@ -14,12 +14,14 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/perfgate/perfgate/benchmark"
+	"github.com/perfgate/perfgate/benchmark/torlab"
 	"github.com/perfgate/perfgate/check"
 )
 
 const runUsage = `usage: perfgate run [--runs N] [--quick] [--out FILE] [--baseline FILE] [--config FILE]
                     [--markdown FILE] [--json FILE] [--client CMD] [--timeout D]
                     [--baseline-client CMD [--baseline-out FILE]] [--max-runs M] [--budget D]
+                    [--loopback auto|namespace|shim|host]
 
 Runs the benchmark suite N times, each on a fresh private Tor network on
 loopback (Debian's tor as relays and, by default, as the client under
@@ -40,6 +42,13 @@ more run (per side) as long as --max-runs and the --budget for all runs
 allow. It is off by default (--max-runs = --runs): measured on real runs
 it cost one to two minutes per verdict and raised neither detection nor
 confidence (README, "Gate quality"); e.g. --max-runs 7 turns it on.
+
+The network's loopback (--loopback, default auto) is the best this process
+can have: a network namespace whose loopback ACKs at once (root or
+CAP_SYS_ADMIN+CAP_NET_ADMIN), else the host's loopback with the relays
+preloaded with the quick-ACK shim (bin/libperfgate-quickack.so, built by
+make), else the host's loopback as it is; the first progress line says which
+and why, and the results record it.
 
 Progress goes to standard error: one line per phase in logs, ::group::
 blocks in GitHub Actions, a live line on a terminal.
@@ -86,6 +95,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		order    = fs.String("order", "balanced", "A/B mode: interleaving of the runs: balanced (ABBA BAAB …), abba, alternate")
 		maxRuns  = fs.Int("max-runs", 0, "adaptive repetition: at most `M` runs (per side) while a gated metric is inconclusive (default: --runs, i.e. off)")
 		budget   = fs.Duration("budget", defaultBudget, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
+		loopback = fs.String("loopback", "auto", "the private network's loopback: auto (the best this process can have), namespace, shim or host; see README")
 	)
 	f := &compareFlags{fs: fs, format: "auto"}
 	fs.StringVar(&f.baseline, "baseline", "", "baseline `FILE` (default: baselines/default.json when present)")
@@ -129,6 +139,10 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("run: --order: %w", err)
 	}
+	lbMode, err := torlab.ParseLoopbackMode(*loopback)
+	if err != nil {
+		return fmt.Errorf("run: --loopback: %w", err)
+	}
 	if ab && set["baseline"] {
 		fmt.Fprintf(e.stderr, "perfgate run: --baseline %s is ignored in A/B mode (--baseline-client): the two clients are compared directly\n", f.baseline)
 	}
@@ -170,6 +184,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 			ClientCommand:         systemTor(*client),
 			BaselineClientCommand: systemTor(*baseCmd),
 			Order:                 ord,
+			Loopback:              lbMode,
 			Log:                   slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})),
 			Progress:              progress,
 			Getenv:                e.getenv,

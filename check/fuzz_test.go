@@ -67,6 +67,11 @@ func FuzzParseJSON(f *testing.F) {
 func FuzzParseGoBench(f *testing.F) {
 	addFile(f, filepath.Join("testdata", "gobench", "example.txt"))
 	f.Add([]byte("BenchmarkCircuitBuild-2 1 60000000 ns/op\nBenchmarkMemoryUsage 1 1 ns/op 100 rss-B\n"))
+	// WriteBenchfmt's units: levels, printed quantiles, leak cycles, the environment.
+	f.Add([]byte("goos: linux\ncores: 2\ntor-version: 0.4.9.11\nsuite: go-tor\nrun: 0\nlabel: A\n\n" +
+		"BenchmarkCircuitBuild 1 0.5 p50-sec 1.09 p95-sec 1.1 p99-sec 1.2 max-sec\n" +
+		"BenchmarkMemoryLeaks/cycle=3 1 2.1e+07 rss-B\n" +
+		"BenchmarkStreamScaling/streams=200 1 200 streams 150 ok-streams 0.25 p95-sec 0 pass 0.8 p95-bound-sec\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := ParseGoBench(data, "fuzz.txt")
 		if err != nil {

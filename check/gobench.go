@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,12 +21,26 @@ import (
 //   - memory_steady_rss: a unit "rss-B" (b.ReportMetric(rss, "rss-B"),
 //     bytes) on BenchmarkMemoryUsage; "rss-MB" is read as 10⁶ bytes.
 //   - stream_capacity: a unit "streams" on BenchmarkStreamScaling or
-//     BenchmarkConcurrentStreams: the number of concurrent streams that all
-//     succeeded; the capacity is the highest.
+//     BenchmarkConcurrentStreams: a level of that many concurrent streams,
+//     one level per result line. Alone it is a level whose streams all
+//     succeeded; the same line may say more (WriteBenchfmt writes them
+//     all): "ok-streams" (the streams served), "p95-sec" (their p95
+//     round trip), "pass" (1 or 0: the level's verdict) and
+//     "p95-bound-sec" (the ladder's p95 bound). The capacity is
+//     EstimateCapacity of the levels.
+//   - on a line without "streams", the units "p50-sec", "p95-sec",
+//     "p99-sec" and "max-sec" are a summary's printed quantiles (go-tor's),
+//     read where a benchmark has no raw samples.
+//
+// A sample of memory_leaks' RSS names its open/close cycle in a
+// sub-benchmark key: BenchmarkMemoryLeaks/cycle=N.
 //
 // All result lines form one run, unless a file configuration line
 // "run: N" separates them: results under distinct values of "run" are
-// distinct runs (fresh networks). See testdata/gobench/example.txt.
+// distinct runs (fresh networks). The file configuration keys goos,
+// goarch, cpu, cores, go-version, tor-version, client, client-version,
+// client-command, runner, runner-os and suite fill the environment, and
+// label a run's A/B side. See testdata/gobench/example.txt.
 var goBenchNames = map[string]string{
 	"CircuitBuild":           BenchCircuitBuild,
 	"CircuitBuildConcurrent": BenchCircuitBuildConcurrent,
@@ -42,13 +57,14 @@ var goBenchNames = map[string]string{
 func ParseGoBench(data []byte, name string) (*Results, error) {
 	rd := benchfmt.NewReader(bytes.NewReader(data), name)
 	type runAcc struct {
-		idx     int
+		label   string
 		benches map[string]*Benchmark
 		order   []string
 	}
 	runs := map[string]*runAcc{}
 	var runOrder []string
 	env := Environment{}
+	suite := ""
 	for rd.Scan() {
 		switch rec := rd.Result().(type) {
 		case *benchfmt.SyntaxError:
@@ -58,12 +74,12 @@ func ParseGoBench(data []byte, name string) (*Results, error) {
 			runKey := rec.GetConfig("run")
 			ra := runs[runKey]
 			if ra == nil {
-				ra = &runAcc{benches: map[string]*Benchmark{}}
+				ra = &runAcc{benches: map[string]*Benchmark{}, label: rec.GetConfig("label")}
 				runs[runKey] = ra
 				runOrder = append(runOrder, runKey)
 			}
-			env.OS, env.Arch = orStr(env.OS, rec.GetConfig("goos")), orStr(env.Arch, rec.GetConfig("goarch"))
-			env.CPUModel = orStr(env.CPUModel, rec.GetConfig("cpu"))
+			readGoBenchEnv(&env, rec)
+			suite = orStr(suite, rec.GetConfig("suite"))
 			// Sub-benchmarks (a ladder's levels) merge into their base.
 			base := string(rec.Name.Base())
 			key, ok := goBenchNames[base]
@@ -83,10 +99,8 @@ func ParseGoBench(data []byte, name string) (*Results, error) {
 				return nil, fmt.Errorf("%s:%d: negative iteration count", name, line)
 			}
 			b.TotalOperations += int64(rec.Iters)
-			for _, v := range rec.Values {
-				if err := addGoBenchValue(b, v.Unit, v.Value, rec.Iters); err != nil {
-					return nil, fmt.Errorf("%s:%d: %s: %w", name, line, rec.Name, err)
-				}
+			if err := addGoBenchResult(b, rec); err != nil {
+				return nil, fmt.Errorf("%s:%d: %s: %w", name, line, rec.Name, err)
 			}
 		}
 	}
@@ -97,11 +111,11 @@ func ParseGoBench(data []byte, name string) (*Results, error) {
 		return nil, fmt.Errorf("%s: no benchmark results (lines starting with Benchmark)", name)
 	}
 	sort.SliceStable(runOrder, func(i, j int) bool { return numLess(runOrder[i], runOrder[j]) })
-	r := &Results{Schema: SchemaResultsV1, Suite: SuiteName, Source: "gobench", Environment: env,
+	r := &Results{Schema: SchemaResultsV1, Suite: orStr(suite, SuiteName), Source: "gobench", Environment: env,
 		Settings: Settings{Runs: len(runOrder)}}
 	for i, k := range runOrder {
 		ra := runs[k]
-		run := Run{Index: i}
+		run := Run{Index: i, Label: ra.label}
 		for _, bk := range ra.order {
 			b := ra.benches[bk]
 			if b.DurationS > 0 {
@@ -114,7 +128,120 @@ func ParseGoBench(data []byte, name string) (*Results, error) {
 	return r, nil
 }
 
-func addGoBenchValue(b *Benchmark, unit string, v float64, iters int) error {
+// readGoBenchEnv fills what env lacks from rec's file configuration.
+func readGoBenchEnv(env *Environment, rec *benchfmt.Result) {
+	for _, f := range []struct {
+		key string
+		to  *string
+	}{
+		{"goos", &env.OS}, {"goarch", &env.Arch}, {"cpu", &env.CPUModel}, {"go-version", &env.GoVersion},
+		{"tor-version", &env.TorVersion}, {"client", &env.ClientName}, {"client-version", &env.ClientVersion},
+		{"client-command", &env.ClientCommand}, {"runner", &env.RunnerName}, {"runner-os", &env.RunnerOS},
+	} {
+		*f.to = orStr(*f.to, rec.GetConfig(f.key))
+	}
+	if n, err := strconv.Atoi(rec.GetConfig("cores")); err == nil && n > 0 && env.Cores == 0 {
+		env.Cores = n
+	}
+}
+
+// Units of a stream level's result line (see ParseGoBench).
+const (
+	unitLevelStreams = "streams"
+	unitLevelOK      = "ok-streams"
+	unitLevelP95     = "p95-sec"
+	unitLevelPass    = "pass"
+	unitLevelBound   = "p95-bound-sec"
+	unitRSS          = "rss-B"
+)
+
+// addGoBenchResult adds the values of one result line to b: a stream
+// level when the line has a unit "streams", samples otherwise.
+func addGoBenchResult(b *Benchmark, rec *benchfmt.Result) error {
+	cycle := 0
+	_, parts := rec.Name.Parts()
+	for _, p := range parts {
+		if v, ok := bytes.CutPrefix(p, []byte("/cycle=")); ok {
+			n, err := strconv.Atoi(string(v))
+			if err != nil || n < 0 {
+				return fmt.Errorf("bad cycle %q", v)
+			}
+			cycle = n
+		}
+	}
+	var level *StreamLevel
+	for _, v := range rec.Values {
+		if v.Unit == unitLevelStreams {
+			if !plausible(UnitStreams, v.Value) || v.Value != math.Trunc(v.Value) {
+				return fmt.Errorf("%g streams is not a plausible stream count", v.Value)
+			}
+			n := int(v.Value)
+			level = &StreamLevel{Streams: n, OK: n, Pass: true}
+		}
+	}
+	for _, v := range rec.Values {
+		switch {
+		case v.Unit == unitLevelStreams:
+		case level != nil && v.Unit == unitLevelOK:
+			if v.Value < 0 || v.Value > float64(level.Streams) || v.Value != math.Trunc(v.Value) {
+				return fmt.Errorf("%g ok-streams of a level of %d streams", v.Value, level.Streams)
+			}
+			level.OK = int(v.Value)
+		case level != nil && v.Unit == unitLevelP95:
+			if !plausible(UnitSeconds, v.Value) {
+				return fmt.Errorf("%g p95-sec is not a plausible latency", v.Value)
+			}
+			level.P95S = v.Value
+		case level == nil && quantileField(b, v.Unit) != nil:
+			// A summary's printed quantiles (WriteBenchfmt writes them for
+			// benchmarks without raw samples).
+			if !plausible(UnitSeconds, v.Value) {
+				return fmt.Errorf("%g %s is not a plausible latency", v.Value, v.Unit)
+			}
+			*quantileField(b, v.Unit) = v.Value
+		case level != nil && v.Unit == unitLevelPass:
+			if v.Value != 0 && v.Value != 1 {
+				return fmt.Errorf("pass is %g, want 1 or 0", v.Value)
+			}
+			level.Pass = v.Value == 1
+		case level != nil && v.Unit == unitLevelBound:
+			if !plausible(UnitSeconds, v.Value) || v.Value <= 0 {
+				return fmt.Errorf("%g p95-bound-sec is not a plausible bound", v.Value)
+			}
+			if b.Metrics == nil {
+				b.Metrics = map[string]float64{}
+			}
+			b.Metrics["p95_bound"] = v.Value
+		default:
+			if err := addGoBenchValue(b, v.Unit, v.Value, rec.Iters, cycle); err != nil {
+				return err
+			}
+		}
+	}
+	if level != nil {
+		level.Failed = level.Streams - level.OK
+		b.Levels = append(b.Levels, *level)
+	}
+	return nil
+}
+
+// quantileField is the field of b that a quantile unit ("p50-sec",
+// "p95-sec", "p99-sec", "max-sec") names, or nil.
+func quantileField(b *Benchmark, unit string) *float64 {
+	switch unit {
+	case "p50-sec":
+		return &b.P50S
+	case unitLevelP95:
+		return &b.P95S
+	case "p99-sec":
+		return &b.P99S
+	case "max-sec":
+		return &b.MaxS
+	}
+	return nil
+}
+
+func addGoBenchValue(b *Benchmark, unit string, v float64, iters, cycle int) error {
 	switch unit {
 	case "sec/op":
 		if !plausible(UnitSeconds, v) {
@@ -122,17 +249,11 @@ func addGoBenchValue(b *Benchmark, unit string, v float64, iters int) error {
 		}
 		b.LatenciesS = append(b.LatenciesS, v)
 		b.DurationS += v * float64(iters)
-	case "rss-B":
+	case unitRSS:
 		if !plausible(UnitBytes, v) {
 			return fmt.Errorf("%g rss-B is not a plausible memory size", v)
 		}
-		b.Memory = append(b.Memory, MemorySample{RSS: uint64(v)})
-	case "streams":
-		if !plausible(UnitStreams, v) || v != float64(int(v)) {
-			return fmt.Errorf("%g streams is not a plausible stream count", v)
-		}
-		n := int(v)
-		b.Levels = append(b.Levels, StreamLevel{Streams: n, OK: n, Pass: true})
+		b.Memory = append(b.Memory, MemorySample{RSS: uint64(v), Cycle: cycle})
 	case "B/op":
 		if plausible(UnitBytes, v) {
 			b.MemoryAllocated = uint64(v)

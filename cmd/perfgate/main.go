@@ -78,6 +78,7 @@ var commands = map[string]command{
 	"network":  {"start a private Tor network for debugging a client", cmdNetwork},
 	"action":   {"run as the GitHub Action (the container's entrypoint)", cmdAction},
 	"evaluate": {"measure the gate's false-alarm rate and detection power", cmdEvaluate},
+	"export":   {"write results in the Go benchmark format, for benchstat", cmdExport},
 }
 
 // run is perfgate's main, with its outside world injected.

@@ -225,7 +225,11 @@ func compareMetric(m Metric, mc MetricConfig, baseline, current *Results, cfg Co
 	if math.IsNaN(ch.Lo) {
 		ch.Lo, ch.Hi = ch.Rel, ch.Rel
 	}
-	if len(base) >= cfg.MinRunsForRankTest && len(cur) >= cfg.MinRunsForRankTest {
+	if cfg.Test == TestWelch {
+		if p, ok := welchLogP(mr.Baseline.RunValues, mr.Current.RunValues); ok {
+			ch.P, ch.Test = p, "Welch's t on the logs of the runs' values"
+		}
+	} else if len(base) >= cfg.MinRunsForRankTest && len(cur) >= cfg.MinRunsForRankTest {
 		th := benchmath.DefaultThresholds
 		th.CompareAlpha = 1 - cfg.Confidence
 		c := benchmath.AssumeNothing.Compare(benchmath.NewSample(mr.Baseline.RunValues, &th), benchmath.NewSample(mr.Current.RunValues, &th))

@@ -31,6 +31,9 @@ type Config struct {
 	// Mann–Whitney U test over the runs' values (benchmath) decides
 	// significance instead of the bootstrap.
 	MinRunsForRankTest int `yaml:"min_runs_for_rank_test"`
+	// Test is the significance test over the runs' values: TestWelch or
+	// TestRank (see each).
+	Test string `yaml:"test"`
 	// RecommendedRuns is the number of runs per side below which the
 	// report calls the comparison weak.
 	RecommendedRuns int `yaml:"recommended_runs"`
@@ -121,6 +124,7 @@ func DefaultConfig() Config {
 		Resamples:          2000,
 		Seed:               1,
 		MinRunsForRankTest: 5,
+		Test:               TestRank,
 		RecommendedRuns:    5,
 	}
 	for _, m := range Metrics {
@@ -150,6 +154,7 @@ type fileConfig struct {
 	Resamples          *int                        `yaml:"resamples"`
 	Seed               *uint64                     `yaml:"seed"`
 	MinRunsForRankTest *int                        `yaml:"min_runs_for_rank_test"`
+	Test               *string                     `yaml:"test"`
 	RecommendedRuns    *int                        `yaml:"recommended_runs"`
 }
 
@@ -234,6 +239,9 @@ func ParseConfig(data []byte) (Config, error) {
 	if f.RecommendedRuns != nil {
 		c.RecommendedRuns = *f.RecommendedRuns
 	}
+	if f.Test != nil {
+		c.Test = *f.Test
+	}
 	return c, c.Validate()
 }
 
@@ -247,6 +255,11 @@ func (c Config) Validate() error {
 	}
 	if c.MinRunsForRankTest < 2 {
 		return fmt.Errorf("min_runs_for_rank_test %d: want at least 2", c.MinRunsForRankTest)
+	}
+	switch c.Test {
+	case TestWelch, TestRank:
+	default:
+		return fmt.Errorf("test %q: want %s or %s", c.Test, TestWelch, TestRank)
 	}
 	if c.RecommendedRuns < 1 {
 		return fmt.Errorf("recommended_runs %d: want at least 1", c.RecommendedRuns)

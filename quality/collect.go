@@ -220,6 +220,9 @@ type CollectOptions struct {
 	Categories benchmark.Categories
 	// Timeout bounds one run (ModeStored) or a whole session (ModeAB).
 	Timeout time.Duration
+	// Loopback is the networks' loopback mode (zero value: the best this
+	// process can have, chosen once for the whole collection).
+	Loopback torlab.LoopbackMode
 	// WorkDir holds the synthetic GeoIP file ("" = a temporary directory).
 	WorkDir string
 	// Log receives one line per run (nil: nowhere).
@@ -266,8 +269,16 @@ func Collect(ctx context.Context, o CollectOptions) (*check.Results, error) {
 		return nil, errors.New("collect: a memory injection needs the system's tor as the client (CommandB must be empty)")
 	}
 
+	choice, err := torlab.ChooseLoopback(o.Loopback, "")
+	if err != nil {
+		return nil, fmt.Errorf("collect: %w", err)
+	}
+	o.Loopback = choice.Mode
+	o.Config = o.Config.ForLoopback(string(choice.Mode))
+	fmt.Fprintf(o.Log, "collect: %s\n", choice)
 	env := benchmark.Environment(nil)
 	env.ClientName = "tor"
+	env.Loopback, env.NetworkSettings = string(choice.Mode), torlab.RelaySettings()
 	res := &check.Results{
 		Schema: check.SchemaResultsV1, Suite: check.SuiteName, Source: "perfgate",
 		CreatedAt: time.Now().UTC(), Environment: env,
@@ -405,7 +416,7 @@ func runStored(ctx context.Context, o CollectOptions, cmd string, index int) che
 	defer func() { run.WallS = time.Since(begin).Seconds() }()
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	net, err := torlab.Start(ctx, torlab.Options{ClientCommand: cmd})
+	net, err := torlab.Start(ctx, torlab.Options{ClientCommand: cmd, Loopback: o.Loopback})
 	if err != nil {
 		run.Error = fmt.Sprintf("starting the network: %v", err)
 		run.WallS = time.Since(begin).Seconds()
@@ -425,7 +436,7 @@ func collectAB(ctx context.Context, o CollectOptions, cmdB string, res *check.Re
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	opts := benchmark.RunOptions{Config: o.Config, Quick: o.Quick, Categories: o.Categories, Timeout: o.Timeout,
-		ClientCommand: cmdB, BaselineClientCommand: o.CommandA, Order: o.Order,
+		ClientCommand: cmdB, BaselineClientCommand: o.CommandA, Order: o.Order, Loopback: o.Loopback,
 		WrapEndpoints: func(label string, ep benchmark.Endpoints) (benchmark.Endpoints, func(), error) {
 			if label != benchmark.SideB.String() {
 				return ep, func() {}, nil

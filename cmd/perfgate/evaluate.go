@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/benchmark"
+	"github.com/perfgate/perfgate/benchmark/torlab"
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/quality"
 )
@@ -65,8 +66,10 @@ func cmdEvaluate(ctx context.Context, e *env, args []string) error {
 type collectFlags struct {
 	quick    bool
 	circuits int
+	warmup   int
 	timeout  time.Duration
 	order    string
+	loopback string
 }
 
 func (c *collectFlags) register(fs *flag.FlagSet) {
@@ -74,6 +77,8 @@ func (c *collectFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.circuits, "circuits", 0, "sequential circuit builds per run (0: the configuration's); collect with many and replay with --builds to sweep fewer")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "bound on one run (stored mode) or one session (A/B mode)")
 	fs.StringVar(&c.order, "order", "balanced", "A/B interleaving: balanced (ABBA BAAB …), abba or alternate")
+	fs.IntVar(&c.warmup, "circuit-warmup", 0, "sequential circuit builds left out first (0: the configuration's; -1: none); collect with none and replay with --warmup to sweep")
+	fs.StringVar(&c.loopback, "loopback", "auto", "the networks' loopback: auto, namespace, shim or host")
 }
 
 func (c *collectFlags) config() benchmark.Config {
@@ -84,7 +89,19 @@ func (c *collectFlags) config() benchmark.Config {
 	if c.circuits > 0 {
 		cfg.Circuits = c.circuits
 	}
+	if c.warmup != 0 {
+		cfg.CircuitWarmup = c.warmup
+	}
 	return cfg
+}
+
+// loopbackMode parses --loopback.
+func (c *collectFlags) loopbackMode() (torlab.LoopbackMode, error) {
+	m, err := torlab.ParseLoopbackMode(c.loopback)
+	if err != nil {
+		return "", fmt.Errorf("evaluate: --loopback: %w", err)
+	}
+	return m, nil
 }
 
 func parseFlags(e *env, fs *flag.FlagSet, args []string, usage string) error {
@@ -123,8 +140,12 @@ func evaluateCollect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("evaluate collect: --order: %w", err)
 	}
+	lb, err := cf.loopbackMode()
+	if err != nil {
+		return err
+	}
 	_, err = collectTo(ctx, e, *out, quality.CollectOptions{Mode: *mode, Runs: *runs, Order: order, Injection: in,
-		Config: cf.config(), Quick: cf.quick, Timeout: cf.timeout}, nil)
+		Config: cf.config(), Quick: cf.quick, Timeout: cf.timeout, Loopback: lb}, nil)
 	return err
 }
 
@@ -196,6 +217,7 @@ type replayFlags struct {
 	pairs, resamples         int
 	markdown                 string
 	adaptive                 string
+	config, test             string
 }
 
 func (r *replayFlags) register(fs *flag.FlagSet) {
@@ -207,6 +229,8 @@ func (r *replayFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&r.pairs, "pairs", 200, "at most this many comparisons per line (more possible pairs are sampled, seeded)")
 	fs.IntVar(&r.resamples, "resamples", 0, "bootstrap resamples per comparison (0: the config's)")
 	fs.StringVar(&r.markdown, "markdown", "", "also write the table to `FILE`")
+	fs.StringVar(&r.config, "config", "", "the gate's YAML config `FILE` (default: the defaults)")
+	fs.StringVar(&r.test, "test", "", "significance test over the runs' values: welch or rank (default: the config's)")
 	fs.StringVar(&r.adaptive, "adaptive", "", "also replay adaptive repetition in stored mode: `MIN:MAX:TIME` runs of the current side (e.g. 2:5:4m), more taken while an interval straddles its threshold")
 }
 
@@ -264,8 +288,19 @@ func (r *replayFlags) options() (quality.EvalOptions, error) {
 	o.MaxPairs = r.pairs
 	o.Seed = 1
 	cfg := check.DefaultConfig()
+	if r.config != "" {
+		if cfg, err = check.LoadConfig(r.config); err != nil {
+			return o, fmt.Errorf("evaluate: --config: %w", err)
+		}
+	}
 	if r.resamples > 0 {
 		cfg.Resamples = r.resamples
+	}
+	if r.test != "" {
+		cfg.Test = r.test
+		if err := cfg.Validate(); err != nil {
+			return o, fmt.Errorf("evaluate: --test: %w", err)
+		}
 	}
 	o.Config = &cfg
 	return o, nil
@@ -387,7 +422,11 @@ func evaluateAll(ctx context.Context, e *env, args []string) error {
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return fmt.Errorf("evaluate all: %w", err)
 	}
-	base := quality.CollectOptions{Config: cf.config(), Quick: cf.quick, Timeout: cf.timeout, Order: order}
+	lb, err := cf.loopbackMode()
+	if err != nil {
+		return err
+	}
+	base := quality.CollectOptions{Config: cf.config(), Quick: cf.quick, Timeout: cf.timeout, Order: order, Loopback: lb}
 
 	// 1. A/A runs, stored mode.
 	aaPath := filepath.Join(*dir, "aa.json")

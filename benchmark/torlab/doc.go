@@ -18,6 +18,22 @@
 // the client through an exit to the echo server has succeeded. Every port is
 // chosen at run time, so several networks can run side by side.
 //
+// # A quiet instrument
+//
+// Every node but the client runs "Schedulers Vanilla" (RelaySettings); the
+// client runs as it ships. The network runs on a loopback without Linux's
+// delayed-ACK stalls where it can (Options.Loopback, LoopbackMode): in a
+// network namespace of its own whose loopback ACKs at once
+// (LoopbackNamespace: root or CAP_SYS_ADMIN+CAP_NET_ADMIN), else on the
+// host's loopback with the relays preloaded with the quick-ACK shim
+// (LoopbackShim, FindShim), else on the host's loopback as it is
+// (LoopbackHost). The harness reaches the network through its Loopback:
+//
+//	lb := n.Loopback()             // lb.Choice() says which mode and why
+//	conn, err := lb.DialContext(ctx, "tcp", c.ControlAddr)
+//	ln, err := lb.Listen(ctx, "tcp", "127.0.0.1:0") // reachable from the exits
+//	err = lb.Start(cmd)            // a process on the network's loopback
+//
 // # Life cycle
 //
 // Close stops every process (SIGTERM, then SIGKILL after Options.StopTimeout)

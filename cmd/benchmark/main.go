@@ -55,6 +55,7 @@ type options struct {
 	loopback                      string
 	circuitPause                  time.Duration
 	warmup                        int
+	ladderBudget                  time.Duration
 }
 
 func parse(args []string, stderr io.Writer) (*options, error) {
@@ -76,6 +77,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.loopback, "loopback", "auto", "the private network's loopback: auto, namespace, shim or host (see README)")
 	fs.DurationVar(&o.circuitPause, "circuit-pause", 0, "idle time before each sequential circuit build (0: the loopback's default; negative: none)")
 	fs.IntVar(&o.warmup, "circuit-warmup", 0, "sequential builds left out first (0: the default; negative: none)")
+	fs.DurationVar(&o.ladderBudget, "ladder-budget", 0, "wall time of the stream-scaling ladder (0: the default)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -144,6 +146,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	if o.warmup != 0 {
 		cfg.CircuitWarmup = o.warmup
+	}
+	if o.ladderBudget > 0 {
+		cfg.LadderBudget = o.ladderBudget
 	}
 	mode, err := torlab.ParseLoopbackMode(o.loopback)
 	if err != nil {

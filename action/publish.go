@@ -55,10 +55,22 @@ func (p *Publisher) FindComment(ctx context.Context, number int) (*Comment, erro
 	return nil, nil
 }
 
-// CommentBody is markdown with the marker first, cut to what GitHub accepts
-// (the cut says where the full report is).
+// CommentOverhead is how many bytes CommentBody puts before the markdown:
+// the marker and its line break. Markdown of at most MaxCommentLen less
+// this many bytes (a bound in bytes holds for characters too) is posted
+// whole.
+func (p *Publisher) CommentOverhead() int { return len(p.commentHead()) }
+
+// commentHead is what CommentBody puts before the markdown.
+func (p *Publisher) commentHead() string { return Marker(p.Context) + "\n" }
+
+// CommentBody is markdown with the marker first. The caller keeps the
+// markdown within what GitHub accepts (CommentOverhead; the action writes
+// it with check.WriteMarkdownLimit); as a last resort, a body that is still
+// too long is cut at the character count, wherever that falls, with a line
+// that says where the full report is.
 func (p *Publisher) CommentBody(markdown string) string {
-	body := Marker(p.Context) + "\n" + markdown
+	body := p.commentHead() + markdown
 	if utf8.RuneCountInString(body) <= MaxCommentLen {
 		return body
 	}

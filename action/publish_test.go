@@ -158,6 +158,40 @@ func TestUpsertComment(t *testing.T) {
 			t.Error("the cut does not say where the full report is")
 		}
 	})
+	t.Run("markdown within MaxCommentLen less CommentOverhead is posted whole", func(t *testing.T) {
+		p, fake, _ := newPublisher(t)
+		p.Context = "perfgate / tor \"quick\""
+		room := action.MaxCommentLen - p.CommentOverhead()
+		for _, tc := range []struct {
+			n   int
+			cut bool
+		}{{room, false}, {room + 1, true}} {
+			md := strings.Repeat("x", tc.n-1) + "\n"
+			if _, err := p.UpsertComment(ctx, 2, md); err != nil {
+				t.Fatal(err)
+			}
+			b := fake.Comments(2)[0].Body
+			if whole := b == action.Marker(p.Context)+"\n"+md; whole == tc.cut {
+				t.Errorf("%d bytes of markdown (room %d): posted whole %v", tc.n, room, whole)
+			}
+			if n := len([]rune(b)); n > action.MaxCommentLen {
+				t.Errorf("%d characters", n)
+			}
+		}
+	})
+	t.Run("a body over 65 536 characters is refused, as GitHub does", func(t *testing.T) {
+		p, _, _ := newPublisher(t)
+		if _, err := p.API.CreateComment(ctx, p.Repo, 2, strings.Repeat("é", action.MaxCommentLen+1)); err == nil {
+			t.Error("a body of 65 537 characters was taken")
+		}
+		c, err := p.API.CreateComment(ctx, p.Repo, 2, strings.Repeat("é", action.MaxCommentLen))
+		if err != nil {
+			t.Fatalf("a body of 65 536 characters: %v", err)
+		}
+		if _, err := p.API.EditComment(ctx, p.Repo, c.ID, c.Body+"é"); err == nil {
+			t.Error("an edit to 65 537 characters was taken")
+		}
+	})
 }
 
 func TestSetStatus(t *testing.T) {

@@ -1,7 +1,8 @@
 // Package githubfake is a fake of the GitHub REST routes perfgate's Action
 // calls, on an httptest server under a base path (as GitHub Enterprise
 // Server's /api/v3): issue comments (list with Link pagination, create,
-// edit), commit statuses, raw file contents at a ref, a pull request's
+// edit; a body over 65 536 characters is refused with 422, as GitHub
+// does), commit statuses, raw file contents at a ref, a pull request's
 // files, and the open pull requests of a head branch (GET /pulls with
 // head=owner:branch, as the workflow_run reporter asks). It records every request (method, path, JSON body) and can be told
 // to fail a route a number of times with a given status, for tests of
@@ -19,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // A Request is one request the fake served.
@@ -241,6 +243,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.handle(w, r, path, req)
 }
 
+// maxCommentChars is the longest comment body GitHub takes.
+const maxCommentChars = 65536
+
+// tooLong refuses a comment body longer than GitHub takes, as GitHub does.
+func tooLong(w http.ResponseWriter, body string) bool {
+	if utf8.RuneCountInString(body) <= maxCommentChars {
+		return false
+	}
+	writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("Body is too long (maximum is %d characters)", maxCommentChars))
+	return true
+}
+
 // handle serves a request that does not fail.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, path string, req Request) {
 	if m := reIssueComments.FindStringSubmatch(path); m != nil && s.repoOK(w, m) {
@@ -252,6 +266,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, path string, req
 			body, _ := req.Body["body"].(string)
 			if body == "" {
 				writeError(w, http.StatusUnprocessableEntity, "body is missing")
+				return
+			}
+			if tooLong(w, body) {
 				return
 			}
 			id := s.AddComments(n, 1, func(int) string { return body })[0]
@@ -268,6 +285,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, path string, req
 			return
 		}
 		body, _ := req.Body["body"].(string)
+		if tooLong(w, body) {
+			return
+		}
 		s.mu.Lock()
 		for i := range s.comments {
 			if s.comments[i].ID == id {

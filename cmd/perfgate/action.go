@@ -719,10 +719,14 @@ func (a *actionRun) publishReport(ctx context.Context, pr *action.PullRequest, r
 	notes = append(notes, loadNotes...)
 	rep.Notes = append(notes, rep.Notes...)
 
-	var md bytes.Buffer
+	// The full report goes to report.md and stdout; the job summary and the
+	// comment get as much of it as fits (limitedMarkdown).
+	var banner string
 	if a.prov != nil {
-		md.WriteString(a.prov.Banner())
+		banner = a.prov.Banner()
 	}
+	var md bytes.Buffer
+	md.WriteString(banner)
 	if err := check.WriteMarkdown(&md, rep); err != nil {
 		return a.finishError(ctx, pr, fmt.Errorf("markdown report: %w", err))
 	}
@@ -734,7 +738,7 @@ func (a *actionRun) publishReport(ctx context.Context, pr *action.PullRequest, r
 	if err := check.WriteJSON(&js, rep); err == nil {
 		os.WriteFile(filepath.Join(a.workspace, outDir, "report.json"), js.Bytes(), 0o644)
 	}
-	a.r.Summary(md.String())
+	a.r.Summary(a.limitedMarkdown(banner, rep, maxSummaryReport, a.artifactWhere(mdPath)))
 	state := "success"
 	switch {
 	case rep.Verdict == check.VerdictError:
@@ -757,7 +761,7 @@ func (a *actionRun) publishReport(ctx context.Context, pr *action.PullRequest, r
 	a.annotate(rep)
 	io.WriteString(a.e.stdout, md.String())
 
-	url, pubErr := a.publish(ctx, pr, md.String(), state, description)
+	url, pubErr := a.publish(ctx, pr, banner, rep, mdPath, state, description)
 	a.output("comment-url", url)
 
 	switch {
@@ -794,10 +798,13 @@ func (a *actionRun) annotate(rep *check.Report) {
 	}
 }
 
-// publish posts the comment and the status of a pull request. Refusals
-// (403/404: a fork, a missing permissions block) become warnings; any
-// other failure is returned after both were tried.
-func (a *actionRun) publish(ctx context.Context, pr *action.PullRequest, markdown, state, description string) (commentURL string, err error) {
+// publish posts the comment and the status of a pull request. The comment
+// is banner and the report, shortened to what GitHub takes with the
+// publisher's marker and the footer, and names where the full one is (the
+// job summary and mdPath). Refusals (403/404: a fork, a missing
+// permissions block) become warnings; any other failure is returned after
+// both were tried.
+func (a *actionRun) publish(ctx context.Context, pr *action.PullRequest, banner string, rep *check.Report, mdPath, state, description string) (commentURL string, err error) {
 	if pr == nil {
 		return "", nil
 	}
@@ -809,13 +816,16 @@ func (a *actionRun) publish(ctx context.Context, pr *action.PullRequest, markdow
 	var errs []error
 	refused := func(err error) {
 		a.r.Warning("perfgate: GitHub refused", err.Error())
-		a.r.Summary(fmt.Sprintf("> [!WARNING]\n> perfgate could not post to the pull request: %s\n", mdLine(err.Error())))
+		// Cut, so that these lines stay within the job summary's margin.
+		a.r.Summary(fmt.Sprintf("> [!WARNING]\n> perfgate could not post to the pull request: %s\n", mdLine(action.Truncate(err.Error(), maxRefusalChars))))
 	}
 	if a.in.comment {
 		footer := ""
 		if u := a.runURL(); u != "" {
 			footer = fmt.Sprintf("\n<sub>perfgate · [workflow run](%s) · commit %s</sub>\n", u, short(pr.HeadSHA))
 		}
+		room := check.MaxCommentBytes - p.CommentOverhead() - len(footer)
+		markdown := a.limitedMarkdown(banner, rep, room, "the job summary and "+a.artifactWhere(mdPath))
 		url, err := p.UpsertComment(ctx, pr.Number, markdown+footer)
 		switch {
 		case err == nil:
@@ -837,6 +847,40 @@ func (a *actionRun) publish(ctx context.Context, pr *action.PullRequest, markdow
 	return commentURL, errors.Join(errs...)
 }
 
+// maxSummaryReport is the most of the job summary (GitHub takes 1 MiB a
+// step) the report may take: the rest is room for what the action adds
+// after it, the line break after each part and at most two refusals of
+// maxRefusalChars (publish), with a wide margin.
+const maxSummaryReport = check.MaxSummaryBytes - 16<<10
+
+// maxRefusalChars bounds GitHub's message in the job summary's warning
+// that a post was refused (the log has it whole).
+const maxRefusalChars = 1000
+
+// limitedMarkdown is head and then the report, within max bytes in all:
+// check.WriteMarkdownLimit leaves out whole parts and ends with a line
+// that names where the full report is (where, written as given). Should the
+// report not fit even so, it is a short note with the verdict instead.
+func (a *actionRun) limitedMarkdown(head string, rep *check.Report, max int, where string) string {
+	var b strings.Builder
+	b.WriteString(head)
+	err := check.WriteMarkdownLimit(&b, rep, check.MarkdownLimit{MaxBytes: max - len(head), FullReport: where})
+	if err == nil {
+		return b.String()
+	}
+	a.r.Warning("perfgate", fmt.Sprintf("the report does not fit in %d bytes: %v", max, err))
+	return fmt.Sprintf("## perfgate: %s\n\n%s\n\nThe report does not fit here; the full report is in %s.\n",
+		rep.Verdict, mdLine(rep.Headline()), where)
+}
+
+// artifactWhere names mdPath, the full markdown report, for the line that
+// ends a shortened one: by its path in the workspace, and where it is kept
+// after the job.
+func (a *actionRun) artifactWhere(mdPath string) string {
+	return fmt.Sprintf("`%s` (output report-markdown; kept in the workflow's artifact where it uploads `%s/`)",
+		mdCode(a.rel(mdPath)), outDir)
+}
+
 // runURL links a status to the run that made it (the reporter's triggering
 // run in mode report).
 func (a *actionRun) runURL() string {
@@ -846,12 +890,20 @@ func (a *actionRun) runURL() string {
 	return a.ev.RunURL
 }
 
+// maxErrorBytes bounds the error finishError puts in the job summary and
+// report.md (the log has it whole).
+const maxErrorBytes = 64 << 10
+
 // finishError reports an error that prevented a verdict: outputs, summary,
 // an error status on the pull request; it returns err for exit code 2.
 func (a *actionRun) finishError(ctx context.Context, pr *action.PullRequest, err error) error {
 	a.output("verdict", string(check.VerdictError))
 	a.output("regressed", "false")
-	md := fmt.Sprintf("## perfgate: error\n\nperfgate could not reach a verdict:\n\n```\n%s\n```\n", strings.ReplaceAll(err.Error(), "```", "'''"))
+	msg := err.Error()
+	if len(msg) > maxErrorBytes {
+		msg = strings.ToValidUTF8(msg[:maxErrorBytes], "") + "\n… (cut: the whole error is in the log)"
+	}
+	md := fmt.Sprintf("## perfgate: error\n\nperfgate could not reach a verdict:\n\n```\n%s\n```\n", strings.ReplaceAll(msg, "```", "'''"))
 	mdPath := filepath.Join(a.workspace, outDir, "report.md")
 	if werr := os.WriteFile(mdPath, []byte(md), 0o644); werr == nil {
 		a.output("report-markdown", a.rel(mdPath))
@@ -904,28 +956,32 @@ func (a *actionRun) baseline(ctx context.Context) error {
 	a.output("baseline-path", a.rel(out))
 	a.r.Infof("perfgate: wrote baseline %s (commit %s, %d run(s))", a.rel(out), short(a.ev.SHA), len(b.Results.Runs))
 
-	// Tell how the new baseline compares with the old one; this never fails the step.
+	// Tell how the new baseline compares with the old one; this never fails
+	// the step. report.md has it all, the job summary what fits.
 	verdict := check.VerdictPass
 	var md bytes.Buffer
 	fmt.Fprintf(&md, "## perfgate: new baseline\n\nWrote `%s` from commit %s (%d run(s)).\n\n", mdCode(a.rel(out)), short(a.ev.SHA), len(b.Results.Runs))
+	mdPath := filepath.Join(a.workspace, outDir, "report.md")
+	summary := md.String()
 	if rep, err := check.Compare(old, res, check.DefaultConfig()); err == nil {
 		rep.SetPaths(a.in.baseline, a.rel(resPath))
 		if old != nil {
 			md.WriteString("Compared with the baseline it replaces:\n\n")
 		}
+		head := md.String()
 		check.WriteMarkdown(&md, rep)
+		summary = a.limitedMarkdown(head, rep, maxSummaryReport, a.artifactWhere(mdPath))
 		verdict = rep.Verdict
 		a.output("regressed", fmt.Sprint(rep.Regressed()))
 	} else {
 		a.output("regressed", "false")
 	}
-	mdPath := filepath.Join(a.workspace, outDir, "report.md")
 	if err := os.WriteFile(mdPath, md.Bytes(), 0o644); err == nil {
 		a.output("report-markdown", a.rel(mdPath))
 	}
 	a.output("verdict", string(verdict))
 	a.output("comment-url", "")
-	a.r.Summary(md.String())
+	a.r.Summary(summary)
 	return nil
 }
 

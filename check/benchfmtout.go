@@ -14,7 +14,7 @@ import (
 // benchfmt.Writer, for benchstat and the other benchfmt tools. Each run is
 // a block under its file configuration: the environment (goos, goarch,
 // cpu, cores, go-version, tor-version, client, client-version,
-// client-command, runner, runner-os), the suite, run (the run's index)
+// client-command, loopback, network-settings, runner, runner-os), the suite, run (the run's index)
 // and label (an A/B run's side). Each sample is one result line of one
 // iteration, named for its benchmark (circuit_build → BenchmarkCircuitBuild):
 //
@@ -128,7 +128,8 @@ func benchfmtEnv(r *Results) []benchfmt.Config {
 	for _, kv := range [][2]string{
 		{"goos", e.OS}, {"goarch", e.Arch}, {"cpu", e.CPUModel}, {"cores", cores}, {"go-version", e.GoVersion},
 		{"tor-version", e.TorVersion}, {"client", e.ClientName}, {"client-version", e.ClientVersion},
-		{"client-command", e.ClientCommand}, {"runner", e.RunnerName}, {"runner-os", e.RunnerOS}, {"suite", r.Suite},
+		{"client-command", e.ClientCommand}, {"loopback", e.Loopback}, {"network-settings", e.NetworkSettings},
+		{"runner", e.RunnerName}, {"runner-os", e.RunnerOS}, {"suite", r.Suite},
 	} {
 		if v := configValue(kv[1]); v != "" {
 			cfg = append(cfg, benchfmtConfig(kv[0], v))

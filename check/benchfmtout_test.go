@@ -22,7 +22,8 @@ func everyKind(t *testing.T) *Results {
 	r := noiseResults(t, 1, 4, 5)
 	r.Environment = Environment{OS: "linux", Arch: "amd64", CPUModel: "AMD EPYC 7B13 | 2 vCPU: shared", Cores: 2,
 		GoVersion: "go1.26.8", TorVersion: "0.4.9.11", ClientName: "arti", ClientVersion: "1.4.0",
-		ClientCommand: "arti proxy -c {dir}/arti.toml", RunnerName: "GitHub Actions 2", RunnerOS: "Linux"}
+		ClientCommand: "arti proxy -c {dir}/arti.toml", Loopback: "shim", NetworkSettings: "Schedulers Vanilla",
+		RunnerName: "GitHub Actions 2", RunnerOS: "Linux"}
 	for i := range r.Runs {
 		run := &r.Runs[i]
 		run.Label = []string{"A", "B"}[i]
@@ -44,9 +45,9 @@ func everyKind(t *testing.T) *Results {
 }
 
 // exportedEnv is the part of an environment an export carries.
-func exportedEnv(e Environment) [11]string {
-	return [11]string{e.OS, e.Arch, e.CPUModel, strconv.Itoa(e.Cores), e.GoVersion, e.TorVersion, e.ClientName,
-		e.ClientVersion, e.ClientCommand, e.RunnerName, e.RunnerOS}
+func exportedEnv(e Environment) [13]string {
+	return [13]string{e.OS, e.Arch, e.CPUModel, strconv.Itoa(e.Cores), e.GoVersion, e.TorVersion, e.ClientName,
+		e.ClientVersion, e.ClientCommand, e.Loopback, e.NetworkSettings, e.RunnerName, e.RunnerOS}
 }
 
 // exported are the metrics an export carries: all but those made of

@@ -39,7 +39,8 @@ import (
 // "run: N" separates them: results under distinct values of "run" are
 // distinct runs (fresh networks). The file configuration keys goos,
 // goarch, cpu, cores, go-version, tor-version, client, client-version,
-// client-command, runner, runner-os and suite fill the environment, and
+// client-command, loopback, network-settings, runner, runner-os and suite
+// fill the environment, and
 // label a run's A/B side. See testdata/gobench/example.txt.
 var goBenchNames = map[string]string{
 	"CircuitBuild":           BenchCircuitBuild,
@@ -136,7 +137,8 @@ func readGoBenchEnv(env *Environment, rec *benchfmt.Result) {
 	}{
 		{"goos", &env.OS}, {"goarch", &env.Arch}, {"cpu", &env.CPUModel}, {"go-version", &env.GoVersion},
 		{"tor-version", &env.TorVersion}, {"client", &env.ClientName}, {"client-version", &env.ClientVersion},
-		{"client-command", &env.ClientCommand}, {"runner", &env.RunnerName}, {"runner-os", &env.RunnerOS},
+		{"client-command", &env.ClientCommand}, {"loopback", &env.Loopback}, {"network-settings", &env.NetworkSettings},
+		{"runner", &env.RunnerName}, {"runner-os", &env.RunnerOS},
 	} {
 		*f.to = orStr(*f.to, rec.GetConfig(f.key))
 	}

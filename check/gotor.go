@@ -12,7 +12,7 @@ import (
 )
 
 // go-tor's bin/benchmark prints a text summary (see the seed and
-// ../shared/fixtures/go-tor-benchmark-all.txt). ParseGoTor maps its blocks
+// the project's shared fixture go-tor-benchmark-all.txt, copied into testdata/). ParseGoTor maps its blocks
 // to benchmarks:
 //
 //	"Circuit Build Performance"        → circuit_build (p50/p95/p99/max as printed; no raw samples)

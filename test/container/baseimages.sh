@@ -6,13 +6,19 @@
 #                             trimmed the way Debian's slim image is (no docs,
 #                             man pages, locales, apt lists) with the same apt
 #                             sources (deb.debian.org: bookworm, -updates, -security)
-#   golang:<ver>-bookworm     that image plus this machine's Go toolchain
-#                             (/usr/local/go, which must be <ver>) and its CA
-#                             bundle, with the golang image's ENV and WORKDIR
+#   golang:<ver>-bookworm     that image plus the packages the golang image
+#                             installs for cgo (g++ gcc libc6-dev make
+#                             pkg-config, Debian's, --no-install-recommends),
+#                             this machine's Go toolchain (/usr/local/go, which
+#                             must be <ver>) and its CA bundle, with the golang
+#                             image's ENV and WORKDIR
 #
 # The debootstrapped root file system is cached as a tarball in $CACHE_DIR
 # (default /var/cache/perfgate-container) and reused while younger than
 # $CACHE_DAYS days (default 30); a fresh machine makes it (1-2 minutes).
+# Beside it, cgo-debs/ caches the .deb files of the cgo packages, resolved by
+# apt against that tarball (so they always install on it, offline, with dpkg);
+# they are fetched again whenever the tarball is newer or the list changes.
 #
 # Usage: BUILDAH_ARGS="--root R --runroot RR --storage-driver vfs" baseimages.sh DOCKERFILE
 set -euo pipefail
@@ -110,11 +116,52 @@ bh config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 bh commit --rm -q "$ctr" "docker.io/library/$debian_ref" >/dev/null
 say "made docker.io/library/$debian_ref"
 
-# 3. golang:<ver>-bookworm: the debian image plus this machine's toolchain.
+# 3. The .deb files of the golang image's cgo packages (its Dockerfile:
+# apt-get install --no-install-recommends g++ gcc libc6-dev make pkg-config),
+# cached, resolved against the debian image made from the tarball.
+cgo_pkgs=(g++ gcc libc6-dev make pkg-config)
+debs=$cache_dir/cgo-debs
+if [ -f "$debs/packages" ] && [ "$debs/packages" -nt "$tarball" ] && [ "$(cat "$debs/packages")" = "${cgo_pkgs[*]}" ]; then
+	say "reusing $debs ($(find "$debs" -name '*.deb' | wc -l) packages, $(du -sh "$debs" | cut -f1), fetched $(date -r "$debs/packages" -u +%FT%TZ))"
+else
+	say "fetching ${cgo_pkgs[*]} and their dependencies from $mirror into $debs"
+	mkdir -p "$cache_dir"
+	new=$(mktemp -d "$cache_dir/.cgo-debs.XXXXXX")
+	trap 'rm -rf "$new"' EXIT
+	mkdir -p "$new/partial"
+	ctr=$(bh from --pull=never --name perfgate-base-debs "docker.io/library/$debian_ref")
+	# The image's apt sources name deb.debian.org; $mirror replaces it.
+	if ! bh run --isolation chroot -v "$new:/debs" "$ctr" -- sh -c \
+		'sed -i "s|http://deb.debian.org/debian$|$0|" /etc/apt/sources.list.d/debian.sources &&
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --download-only \
+			--no-install-recommends -o Dir::Cache::archives=/debs "$@"' \
+		"$mirror" "${cgo_pkgs[@]}" >"$new/fetch.log" 2>&1; then
+		bh rm "$ctr" >/dev/null || true
+		tail -20 "$new/fetch.log" >&2
+		die "fetching ${cgo_pkgs[*]} failed (log above); is $mirror reachable?"
+	fi
+	bh rm "$ctr" >/dev/null
+	rm -rf "$new/partial" "$new/lock" "$new/fetch.log"
+	[ -n "$(find "$new" -name '*.deb')" ] || die "apt fetched no .deb files for ${cgo_pkgs[*]}"
+	echo "${cgo_pkgs[*]}" >"$new/packages"
+	chmod 0755 "$new"
+	rm -rf "$debs" && mv "$new" "$debs"
+	trap - EXIT
+	say "cached $debs ($(find "$debs" -name '*.deb' | wc -l) packages, $(du -sh "$debs" | cut -f1))"
+fi
+
+# 4. golang:<ver>-bookworm: the debian image plus the cgo packages and this
+# machine's toolchain.
 goroot=${GOROOT_HOST:-/usr/local/go}
 have_go=$(cat "$goroot/VERSION" 2>/dev/null | head -1 || true)
 [ "$have_go" = "$want_go" ] || die "the Dockerfile pins $golang_ref but $goroot is '${have_go:-missing}': install $want_go at $goroot (or change the pin)"
 ctr=$(bh from --pull=never --name perfgate-base-golang "docker.io/library/$debian_ref")
+if ! out=$(bh run --isolation chroot -v "$debs:/debs:ro" "$ctr" -- sh -c \
+	'dpkg --force-unsafe-io -i /debs/*.deb && cc --version | head -n 1' 2>&1); then
+	tail -20 <<<"$out" >&2
+	die "installing ${cgo_pkgs[*]} from $debs failed (output above); remove $debs to fetch them again"
+fi
+say "installed ${cgo_pkgs[*]} ($(tail -n 1 <<<"$out"))"
 mnt=$(bh mount "$ctr")
 mkdir -p "$mnt/usr/local/go" "$mnt/go/bin" "$mnt/go/src"
 tar -C "$goroot" --exclude=./test --exclude=./doc -cf - . | tar -C "$mnt/usr/local/go" -xf -
@@ -125,4 +172,4 @@ bh config \
 	--env PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	--workingdir /go --cmd bash "$ctr"
 bh commit --rm -q "$ctr" "docker.io/library/$golang_ref" >/dev/null
-say "made docker.io/library/$golang_ref ($have_go from $goroot)"
+say "made docker.io/library/$golang_ref ($have_go from $goroot, ${cgo_pkgs[*]})"

@@ -5,7 +5,8 @@
 # Needs root (CI runs it as root). Installs buildah and debootstrap from
 # Debian's packages when missing. Everything it makes lives in one scratch
 # directory (buildah storage included) that is removed at the end; only the
-# debootstrapped root file system stays cached in /var/cache/perfgate-container.
+# debootstrapped root file system and the .deb files of the golang image's cgo
+# packages stay cached in /var/cache/perfgate-container.
 #
 # Environment:
 #   PERFGATE_CT_KEEP=1        keep the scratch directory and images (development);

@@ -32,12 +32,20 @@ func (b *buildah) cmd(ctx context.Context, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// containersConf writes a containers.conf that gives containers an open
-// files limit like Docker's — soft 1024 and a high hard limit that a
-// program may raise its soft limit to (the harsher of Docker's defaults;
-// older daemons give 1048576:1048576) — rather than buildah's own
-// 1024:1024, bounded by what this machine allows. It returns the
-// environment that makes buildah use it.
+// containersConf writes a containers.conf that makes buildah's containers
+// like Docker's:
+//   - Docker's default capabilities (dockerCaps) rather than buildah's
+//     eleven (which lack CAP_NET_RAW, CAP_MKNOD and CAP_AUDIT_WRITE).
+//     buildah records them in a container when `buildah from` makes it (and
+//     in each RUN step of `buildah bud`); `buildah run --cap-drop ALL
+//     --cap-add …` cannot say the same, as buildah (1.28) clears the set on
+//     --cap-drop ALL and then ignores every --cap-add;
+//   - an open files limit of soft 1024 and a high hard limit that a
+//     program may raise its soft limit to (the harsher of Docker's
+//     defaults; older daemons give 1048576:1048576) rather than buildah's
+//     own 1024:1024, bounded by what this machine allows.
+//
+// It returns the environment that makes buildah use it.
 func containersConf(dir string) ([]string, error) {
 	var r syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
@@ -51,7 +59,12 @@ func containersConf(dir string) ([]string, error) {
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return nil, err
 	}
-	conf := fmt.Sprintf("[containers]\ndefault_ulimits = [\"nofile=%d:%d\"]\n\n[engine]\nimage_copy_tmp_dir = %q\n", min(1024, hard), hard, tmp)
+	caps := make([]string, len(dockerCaps))
+	for i, c := range dockerCaps {
+		caps[i] = strconv.Quote(c)
+	}
+	conf := fmt.Sprintf("[containers]\ndefault_capabilities = [%s]\ndefault_ulimits = [\"nofile=%d:%d\"]\n\n[engine]\nimage_copy_tmp_dir = %q\n",
+		strings.Join(caps, ", "), min(1024, hard), hard, tmp)
 	if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
@@ -207,7 +220,9 @@ func (c *container) remove() error {
 }
 
 // exec runs argv in the container with chroot isolation, the way the test
-// runs everything in it: host network (loopback shared), host PID space.
+// runs everything in it: host network (loopback shared), host PID space,
+// and the capabilities the container was made with: Docker's defaults
+// (containersConf), as a Docker action on GitHub's runner has.
 func (c *container) exec(ctx context.Context, opts []string, argv ...string) *exec.Cmd {
 	args := append([]string{"run", "--isolation", "chroot"}, opts...)
 	args = append(append(args, c.name, "--"), argv...)

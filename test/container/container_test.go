@@ -19,6 +19,10 @@ import (
 	"github.com/perfgate/perfgate/check"
 )
 
+// instrumentLine starts the line of every report that names the instrument
+// (check.Instrument): in the action's image, shim mode.
+const instrumentLine = "**Instrument:** private Tor network, loopback shim;"
+
 // The repository and pull request the fake GitHub plays.
 const (
 	owner    = "octo-org"
@@ -197,6 +201,12 @@ func TestContainer(t *testing.T) {
 		return e.checkLoopback(ctx, sc.gh.srv.Listener.Addr().String())
 	})
 
+	// The containers must have Docker's default capabilities (and no
+	// more: chroot isolation applies the set containersConf names), and
+	// with them no network namespace can be made: the action's network
+	// must run in shim mode, as on GitHub's runner.
+	e.step(t, "capabilities as Docker's", time.Minute, e.checkCaps)
+
 	// 4a. A live quick run of the full suite on a pull request whose base
 	// has no baseline yet: the absolute targets decide, and real tor on
 	// loopback meets them.
@@ -208,6 +218,7 @@ func TestContainer(t *testing.T) {
 	res := sc.checkResult(t, live, "pass", 0)
 	r := parseResults(t, live)
 	checkLiveResults(t, r, torVersion)
+	checkShimRun(t, live, true)
 
 	// The baseline the base branch gets next: the live run's results.
 	b, err := check.NewBaseline(r, check.BaselineMeta{Commit: sc.base1, Ref: "refs/heads/main"})
@@ -267,6 +278,7 @@ func TestContainer(t *testing.T) {
 	if len(stopped.leftover) > 0 {
 		t.Errorf("run stopped: processes left behind after SIGTERM (killed now): %v", stopped.leftover)
 	}
+	checkShimRun(t, stopped, false)
 	fmt.Printf("container-test: run stopped: exit %d %v after SIGTERM, %d processes left\n", stopped.exit, stopped.exitAfter.Round(10*time.Millisecond), len(stopped.leftover))
 }
 
@@ -327,6 +339,24 @@ func (e *env) inspectImage(ctx context.Context) (string, error) {
 			problems = append(problems, fmt.Sprintf("/%s is missing from the image", p))
 		}
 	}
+	// The quick-ACK shim, built in the build stage, needs only the image's
+	// glibc; the compiler that built it stays behind.
+	if f, err := elf.Open(filepath.Join(c.rootfs, shimInImage)); err != nil {
+		problems = append(problems, fmt.Sprintf("the quick-ACK shim %s: %v", shimInImage, err))
+	} else {
+		if f.Type != elf.ET_DYN {
+			problems = append(problems, fmt.Sprintf("the quick-ACK shim %s is %v, want a shared library (ET_DYN)", shimInImage, f.Type))
+		}
+		f.Close()
+	}
+	for _, pat := range []string{"usr/bin/cc", "usr/bin/gcc*", "usr/bin/*-gcc*", "usr/bin/c++", "usr/bin/ld", "usr/lib/gcc/*/*/cc1", "usr/include/stdio.h"} {
+		if m, _ := filepath.Glob(filepath.Join(c.rootfs, pat)); len(m) > 0 {
+			problems = append(problems, fmt.Sprintf("/%s is in the final image: no C compiler belongs there", strings.TrimPrefix(m[0], c.rootfs+"/")))
+		}
+	}
+	if out, err := output(c.exec(ctx, nil, "ldd", shimInImage)); err != nil || strings.Contains(out, "not found") {
+		problems = append(problems, fmt.Sprintf("ldd %s in the image: %q %v: the shim must need only the image's glibc", shimInImage, strings.TrimSpace(out), err))
+	}
 
 	// The tor the suite will find: the first on PATH, Debian's package.
 	out, err := output(c.exec(ctx, nil, "sh", "-c", `command -v tor; tor --version | head -n 1; dpkg -S "$(readlink -f "$(command -v tor)")"; dpkg-query -W -f '${Version}\n' tor`))
@@ -377,6 +407,42 @@ func (e *env) checkLoopback(ctx context.Context, addr string) error {
 	if err != nil || !strings.HasPrefix(out, "HTTP/1.") {
 		return fmt.Errorf("the container cannot reach the host's loopback (%s): %q, %v: buildah's chroot isolation no longer shares the host's network", addr, out, err)
 	}
+	return nil
+}
+
+// checkCaps checks, inside a container run the way the action's runs are
+// (container.exec), that the process has exactly Docker's default
+// capabilities, and that it cannot make a network namespace.
+func (e *env) checkCaps(ctx context.Context) error {
+	c, err := e.b.from(ctx, e.image, fmt.Sprintf("perfgate-ct-caps-%d", os.Getpid()))
+	if err != nil {
+		return err
+	}
+	defer c.remove()
+	out, err := output(c.exec(ctx, nil, "cat", "/proc/self/status"))
+	if err != nil {
+		return fmt.Errorf("reading /proc/self/status in the container: %w", err)
+	}
+	pc, err := parseProcStatus([]byte(out))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("container-test: in the container: %v (Docker's CapEff %016x: %s)\n", pc, dockerCapMask(), describeCaps(dockerCapMask()))
+	if d := checkDockerCaps(pc); d != "" {
+		return fmt.Errorf("the test's containers do not have Docker's default capabilities (containers.conf default_capabilities, chroot isolation): %s", d)
+	}
+	// util-linux's unshare (essential in Debian, so in the image).
+	nsOut, nsErr := output(c.exec(ctx, nil, "unshare", "--net", "true"))
+	if nsErr == nil {
+		return fmt.Errorf("unshare --net succeeded in the container (%q): with Docker's capabilities it must not, or the action would not be tested in shim mode", nsOut)
+	}
+	why := "exit status " + fmt.Sprint(exitCode(nsErr))
+	for _, l := range strings.Split(nsErr.Error(), "\n") {
+		if strings.HasPrefix(l, "unshare: ") {
+			why = l
+		}
+	}
+	fmt.Printf("container-test: in the container: unshare --net fails, as in a Docker action (%s)\n", why)
 	return nil
 }
 
@@ -431,8 +497,37 @@ func checkLiveResults(t *testing.T, r *check.Results, torVersion string) {
 			t.Errorf("the live run has no %s benchmark (has %v)", k, keys)
 		}
 	}
-	fmt.Printf("container-test: live run: tor %s, %d benchmarks, network start %.1f s, wall %.1f s\n",
-		r.Environment.TorVersion, len(keys), r.Runs[0].NetworkStartS, r.Runs[0].WallS)
+	// GitHub's runner gives a Docker action no capability to make a
+	// network namespace with: the image's shim is the instrument.
+	if r.Environment.Loopback != "shim" {
+		t.Errorf("results environment.loopback %q, want \"shim\": a Docker action has Docker's default capabilities only, and the image has the shim", r.Environment.Loopback)
+	}
+	if r.Environment.NetworkSettings == "" {
+		t.Errorf("results environment.network_settings is empty: want the relays' settings")
+	}
+	fmt.Printf("container-test: live run: tor %s, loopback %s (relays: %s), %d benchmarks, network start %.1f s, wall %.1f s\n",
+		r.Environment.TorVersion, r.Environment.Loopback, r.Environment.NetworkSettings, len(keys), r.Runs[0].NetworkStartS, r.Runs[0].WallS)
+}
+
+// checkShimRun checks a live run's instrument from what it printed and what
+// the watch saw: the loopback chosen was shim with the image's library, the
+// action had Docker's capabilities, and (full: a run that ran to the end)
+// every relay seen had the shim mapped and no client did.
+func checkShimRun(t *testing.T, res *actionResult, full bool) {
+	t.Helper()
+	out := res.stdout + res.stderr
+	if !strings.Contains(out, "loopback: shim (") || !strings.Contains(out, shimInImage) {
+		i := strings.Index(out, "loopback: ")
+		line := "(no such line)"
+		if i >= 0 {
+			line, _, _ = strings.Cut(out[i:], "\n")
+		}
+		t.Errorf("run %s: want the line \"loopback: shim (… %s)\" in the action's output; got %q", res.name, shimInImage, line)
+	}
+	for _, p := range res.seen.checkInstrument(full) {
+		t.Errorf("run %s: %s", res.name, p)
+	}
+	fmt.Printf("container-test: run %s: %v\n", res.name, res.seen)
 }
 
 // slowCircuits returns the results file data with every circuit-build

@@ -3,12 +3,14 @@
 package container
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -52,6 +54,175 @@ type actionResult struct {
 	// the time from the signal to the end of the entrypoint.
 	stopped   bool
 	exitAfter time.Duration
+	// seen is what was seen of the run's processes while it ran.
+	seen *watch
+}
+
+// shimInImage is where the Dockerfile puts the quick-ACK shim, one of the
+// places torlab.FindShim looks.
+const shimInImage = "/usr/local/lib/perfgate/libperfgate-quickack.so"
+
+// A watch samples the processes in a container while the action runs, from
+// the host: the entrypoint's capabilities (the action's own, not a probe's)
+// and, for each tor process, whether the quick-ACK shim is mapped into it.
+type watch struct {
+	c    *container
+	mu   sync.Mutex
+	stop chan struct{}
+	done chan struct{}
+
+	entryCaps *procCaps
+	entryPID  int
+	tors      map[int]*torSeen
+}
+
+// torSeen is one tor process of the private network as the watch saw it.
+type torSeen struct {
+	node    string // the directory of its torrc: auth1, relay2, exit1, client, client2, …
+	samples int
+	shim    bool // the shim was mapped in some sample
+}
+
+func (ts *torSeen) client() bool { return strings.HasPrefix(ts.node, "client") }
+
+func newWatch(c *container) *watch {
+	w := &watch{c: c, stop: make(chan struct{}), done: make(chan struct{}), tors: map[int]*torSeen{}}
+	go func() {
+		defer close(w.done)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			w.sample()
+			select {
+			case <-w.stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return w
+}
+
+// end stops the sampling and waits for it.
+func (w *watch) end() {
+	close(w.stop)
+	<-w.done
+}
+
+func (w *watch) sample() {
+	for _, p := range w.c.leftovers() {
+		f := strings.Fields(p.cmdline)
+		if len(f) == 0 {
+			continue
+		}
+		switch {
+		case f[0] == "/usr/local/bin/perfgate":
+			w.mu.Lock()
+			have := w.entryCaps != nil
+			w.mu.Unlock()
+			if have {
+				continue
+			}
+			if pc, err := readProcCaps(p.pid); err == nil {
+				w.mu.Lock()
+				w.entryCaps, w.entryPID = &pc, p.pid
+				w.mu.Unlock()
+			}
+		case filepath.Base(f[0]) == "tor":
+			node, ok := torNode(f)
+			if !ok {
+				continue // key generation, tor --version and the like
+			}
+			maps, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", p.pid))
+			if err != nil {
+				continue
+			}
+			w.mu.Lock()
+			ts := w.tors[p.pid]
+			if ts == nil {
+				ts = &torSeen{node: node}
+				w.tors[p.pid] = ts
+			}
+			ts.samples++
+			ts.shim = ts.shim || bytes.Contains(maps, []byte(shimInImage))
+			w.mu.Unlock()
+		}
+	}
+}
+
+// torNode is the node a tor command line runs (the directory of its
+// torrc: auth1, relay2, exit1, client, client2, …); ok is false for a tor
+// that is no node of the network (key generation with -f /dev/null).
+func torNode(argv []string) (node string, ok bool) {
+	for i := 0; i+1 < len(argv); i++ {
+		if argv[i] == "-f" && filepath.Base(argv[i+1]) == "torrc" {
+			return filepath.Base(filepath.Dir(argv[i+1])), true
+		}
+	}
+	return "", false
+}
+
+// checkInstrument checks that a live run measured what a Docker action on
+// GitHub's runner measures: the action ran with Docker's capabilities, the
+// private network in shim mode with the image's shim preloaded into every
+// relay and authority seen, never into a client. A relay seen once only may
+// have been seen between its exec and ld.so's preload: it is not judged.
+// With full (a run that ran to the end) the watch must have seen the
+// network's nodes and a client.
+func (w *watch) checkInstrument(full bool) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var problems []string
+	switch {
+	case w.entryCaps == nil:
+		problems = append(problems, "the entrypoint (/usr/local/bin/perfgate) was never seen running: its capabilities are unknown")
+	default:
+		if d := checkDockerCaps(*w.entryCaps); d != "" {
+			problems = append(problems, fmt.Sprintf("the entrypoint (pid %d) does not have Docker's capabilities: %s", w.entryPID, d))
+		}
+	}
+	var preloaded, clients int
+	for pid, ts := range w.tors {
+		name := fmt.Sprintf("%s (pid %d)", ts.node, pid)
+		if ts.client() {
+			clients++
+			if ts.shim {
+				problems = append(problems, fmt.Sprintf("the client under test %s has the quick-ACK shim mapped: only the network's relays may be preloaded", name))
+			}
+			continue
+		}
+		if ts.shim {
+			preloaded++
+		} else if ts.samples >= 2 {
+			problems = append(problems, fmt.Sprintf("relay %s was seen %d times without %s mapped", name, ts.samples, shimInImage))
+		}
+	}
+	if full && (preloaded < 3 || clients == 0) {
+		problems = append(problems, fmt.Sprintf("the watch saw %d relays preloaded with the shim and %d clients: want the network's authorities and relays, and a client", preloaded, clients))
+	}
+	return problems
+}
+
+func (w *watch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var relays, preloaded, clients int
+	for _, ts := range w.tors {
+		switch {
+		case ts.client():
+			clients++
+		case ts.shim:
+			relays++
+			preloaded++
+		default:
+			relays++
+		}
+	}
+	caps := "entrypoint not seen"
+	if w.entryCaps != nil {
+		caps = fmt.Sprintf("entrypoint CapEff %016x", w.entryCaps.Eff)
+	}
+	return fmt.Sprintf("%s; %d of %d relay tor processes preloaded with the shim, %d client(s)", caps, preloaded, relays, clients)
 }
 
 func newScenario(t *testing.T, e *env) *scenario {
@@ -237,12 +408,14 @@ func (sc *scenario) run(ctx context.Context, t *testing.T, name, base string, in
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
+	res.seen = newWatch(c)
 	if sc.stop {
 		res.err = stopWhenTorRuns(ctx, c, cmd, res)
 	} else {
 		res.err = cmd.Run()
 	}
 	res.elapsed = time.Since(start)
+	res.seen.end()
 	res.exit = exitCode(res.err)
 	res.stdout, res.stderr = stdout.String(), stderr.String()
 	_ = os.WriteFile(filepath.Join(job.dir, "stdout"), []byte(res.stdout), 0o644)
@@ -290,9 +463,10 @@ func (sc *scenario) run(ctx context.Context, t *testing.T, name, base string, in
 	return res
 }
 
-// stopWhenTorRuns starts cmd, waits until at least three tor processes run
-// in the container (the private network is starting), sends SIGTERM to the
-// entrypoint process (`docker stop`), and waits for cmd to end.
+// stopWhenTorRuns starts cmd, waits until at least three tor nodes of the
+// private network run in the container (the network is starting; key
+// generation does not count), sends SIGTERM to the entrypoint process
+// (`docker stop`), and waits for cmd to end.
 func stopWhenTorRuns(ctx context.Context, c *container, cmd *exec.Cmd, res *actionResult) error {
 	if err := cmd.Start(); err != nil {
 		return err
@@ -316,7 +490,9 @@ func stopWhenTorRuns(ctx context.Context, c *container, cmd *exec.Cmd, res *acti
 				entry = p.pid
 			}
 			if f := strings.Fields(p.cmdline); len(f) > 0 && filepath.Base(f[0]) == "tor" {
-				tors++
+				if _, ok := torNode(f); ok {
+					tors++
+				}
 			}
 		}
 		if tors < 3 || entry == 0 {
@@ -368,6 +544,14 @@ func (sc *scenario) checkResult(t *testing.T, res *actionResult, verdict string,
 	}
 	if !strings.Contains(res.summary, "|") {
 		errorf("the job summary has no report table:\n%s", tail(res.summary, 20))
+	}
+	// Every run here reports results measured in the action's image:
+	// the report and the job summary name the instrument, shim mode.
+	if md := string(res.files["report-markdown"]); md != "" && !strings.Contains(md, instrumentLine) {
+		errorf("the report does not name the instrument (want %q):\n%s", instrumentLine, head(md, 12))
+	}
+	if !strings.Contains(res.summary, instrumentLine) {
+		errorf("the job summary does not name the instrument (want %q):\n%s", instrumentLine, head(res.summary, 12))
 	}
 	if md := string(res.files["report-markdown"]); md != "" && !strings.Contains(res.summary, firstTableRow(md)) {
 		errorf("the job summary does not contain the report's table (row %q)", firstTableRow(md))

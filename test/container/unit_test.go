@@ -2,6 +2,7 @@ package container
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -237,4 +238,82 @@ func TestFakeGitHub(t *testing.T) {
 	if len(unexpected) > 0 {
 		t.Errorf("unexpected routes: %v", unexpected)
 	}
+}
+
+func TestDockerCaps(t *testing.T) {
+	// CapEff of a process in `docker run debian grep Cap /proc/self/status`.
+	if got, want := dockerCapMask(), uint64(0x00000000a80425fb); got != want {
+		t.Errorf("dockerCapMask() = %016x (%s), want Docker's %016x (%s)", got, describeCaps(got), want, describeCaps(want))
+	}
+	if len(capNames) != 41 {
+		t.Errorf("capNames has %d capabilities, want 41 (CAP_CHOWN … CAP_CHECKPOINT_RESTORE)", len(capNames))
+	}
+	dir := t.TempDir()
+	env, err := containersConf(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := os.ReadFile(filepath.Join(dir, "containers.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(conf), `default_capabilities = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", `) || len(env) == 0 {
+		t.Errorf("containers.conf does not give Docker's capabilities:\n%s", conf)
+	}
+}
+
+func TestParseProcStatus(t *testing.T) {
+	docker := "Name:\tcat\nUmask:\t0022\nState:\tR (running)\nCapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\n" +
+		"CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t2\nSeccomp_filters:\t1\n"
+	pc, err := parseProcStatus([]byte(docker))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (procCaps{Prm: 0xa80425fb, Eff: 0xa80425fb, Bnd: 0xa80425fb, Seccomp: 2}); pc != want {
+		t.Errorf("parseProcStatus = %+v, want %+v", pc, want)
+	}
+	if d := checkDockerCaps(pc); d != "" {
+		t.Errorf("checkDockerCaps(Docker's) = %q, want no difference", d)
+	}
+	root := strings.NewReplacer("00000000a80425fb", "000001ffffffffff").Replace(docker)
+	pc, err = parseProcStatus([]byte(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := checkDockerCaps(pc); !strings.Contains(d, "CapEff 000001ffffffffff") || !strings.Contains(d, "CAP_SYS_ADMIN") || strings.Contains(d, "missing") {
+		t.Errorf("checkDockerCaps(all) = %q: want CapEff named with CAP_SYS_ADMIN among the extra ones", d)
+	}
+	if _, err := parseProcStatus([]byte("Name:\tcat\nCapEff:\tzz\n")); err == nil {
+		t.Error("parseProcStatus accepted a bad CapEff")
+	}
+	if _, err := parseProcStatus([]byte("Name:\tcat\n")); err == nil {
+		t.Error("parseProcStatus accepted a status without capability lines")
+	}
+	self, err := readProcCaps(os.Getpid())
+	if err != nil {
+		t.Fatalf("readProcCaps(self): %v", err)
+	}
+	t.Logf("this test: %v", self)
+}
+
+func FuzzParseProcStatus(f *testing.F) {
+	f.Add(uint64(0xa80425fb), uint64(0), "2")
+	f.Add(uint64(0x1fffeffffff), uint64(0x1fffeffffff), "0")
+	f.Fuzz(func(t *testing.T, set, amb uint64, seccomp string) {
+		if strings.ContainsAny(seccomp, "\n\r") {
+			t.Skip()
+		}
+		status := fmt.Sprintf("Name:\tperfgate\nCapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t%016x\nCapAmb:\t%016x\nSeccomp:\t%s\n",
+			uint64(0), set, set, set, amb, seccomp)
+		pc, err := parseProcStatus([]byte(status))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pc.Eff != set || pc.Prm != set || pc.Bnd != set || pc.Amb != amb {
+			t.Fatalf("parsed %v from\n%s", pc, status)
+		}
+		if d := checkDockerCaps(pc); (d == "") != (set == dockerCapMask() && amb == 0) {
+			t.Fatalf("checkDockerCaps(%v) = %q", pc, d)
+		}
+	})
 }

@@ -104,7 +104,7 @@ func DefaultConfig() Config {
 		StreamProbes:         4,
 		StreamP95Bound:       time.Second,
 		LevelTimeout:         15 * time.Second,
-		LadderBudget:         12 * time.Second,
+		LadderBudget:         8 * time.Second, // 12 s gave the same capacity noise (CV 9.4 % against 8.2 % over 6 networks each); 6 s: 14.7 %
 		MuxCircuits:          5,
 		MuxStreams:           20,
 		TargetCircuitP95:     5 * time.Second,

@@ -325,10 +325,12 @@ func TestKilledProcessStopsRun(t *testing.T) {
 func killedProcessStopsRun(t *testing.T, victim func(*torlab.Network) int, want string) {
 	needNetwork(t)
 	var pid int
+	var mode torlab.LoopbackMode
 	killed := make(chan time.Time, 1)
 	start := func(ctx context.Context, o torlab.Options) (*torlab.Network, error) {
 		n, err := torlab.Start(ctx, o)
 		if err == nil {
+			mode = n.Loopback().Mode()
 			pid = victim(n)
 			go func() {
 				time.Sleep(1500 * time.Millisecond)
@@ -364,6 +366,15 @@ func killedProcessStopsRun(t *testing.T, victim func(*torlab.Network) int, want 
 	}
 	if processAlive(pid) {
 		t.Errorf("process %d still alive", pid)
+	}
+	// The results record the instrument the run measured on, and the
+	// pause its loopback calls for.
+	env := res.Environment
+	if env.Loopback != string(mode) || env.NetworkSettings != torlab.RelaySettings() {
+		t.Errorf("environment loopback %q, network settings %q; the network ran in %q with %q", env.Loopback, env.NetworkSettings, mode, torlab.RelaySettings())
+	}
+	if got, want := res.Settings.Extra["circuit_pause_s"], ftoa(CircuitPauseFor(string(mode)).Seconds()); got != want {
+		t.Errorf("circuit_pause_s %s, want %s for loopback %s", got, want, mode)
 	}
 }
 

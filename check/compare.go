@@ -91,6 +91,7 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 	}
 
 	weak := map[int]bool{}
+	var widened []string // gated metrics whose allowance few runs widened
 	cache := sampleCache{}
 	for _, m := range Metrics {
 		mc := cfg.Metrics[m.Key]
@@ -108,6 +109,9 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 		if mr.Gated && mr.Baseline != nil && mr.Current != nil {
 			if n := min(mr.Baseline.Runs, mr.Current.Runs); n < cfg.RecommendedRuns {
 				weak[n] = true
+				if mr.AllowedPct > cfg.Metrics[mr.Key].AllowedRegressionPct {
+					widened = append(widened, mr.Key)
+				}
 			}
 		}
 		rep.Metrics = append(rep.Metrics, *mr)
@@ -140,7 +144,12 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 		}
 		sort.Ints(ns)
 		n := ns[0]
-		w := fmt.Sprintf("Weak comparison: %d run(s) on the smaller side (%d recommended), so the allowed regressions are widened", n, cfg.RecommendedRuns)
+		w := fmt.Sprintf("Weak comparison: %d run(s) on the smaller side (%d recommended)", n, cfg.RecommendedRuns)
+		if len(widened) > 0 {
+			w += ", so the allowed regressions are widened (" + strings.Join(widened, ", ") + ")"
+		} else {
+			w += ": the noise between networks is measured from few runs"
+		}
 		if n == 1 {
 			w += "; with one run per side the noise between networks cannot be measured, and the interval reflects only the samples within each run" +
 				" (a metric with one value per side has no test at all: n/a, and its allowance alone decides)"

@@ -67,9 +67,9 @@ func TestCompareVerdicts(t *testing.T) {
 		status   Status
 		contains string // in the reason or warnings
 	}{
-		{"same input passes", base, base, DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusPass, "within the allowed 80 %"},
+		{"same input passes", base, base, DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusPass, "within the allowed 10 %"},
 		{"A/A of other networks passes", base, cur, DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusPass, ""},
-		{"150 % slower circuits regress", base, mutate(cur, scaleLatency(2.5)), DefaultConfig(), VerdictRegression, MetricCircuitBuildP95, StatusRegressed, "beyond the allowed 80 %"},
+		{"150 % slower circuits regress", base, mutate(cur, scaleLatency(2.5)), DefaultConfig(), VerdictRegression, MetricCircuitBuildP95, StatusRegressed, "beyond the allowed 10 %"},
 		{"90 % faster circuits improve", base, mutate(cur, scaleLatency(0.1)), DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusImproved, "better"},
 		{"circuits over 5 s miss the target", nil, mutate(cur, scaleLatency(100)), DefaultConfig(), VerdictRegression, MetricCircuitBuildP95, StatusTargetMissed, "misses the target < 5 s"},
 		{"no baseline checks targets", nil, cur, DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusNoBaseline, "meets its target"},
@@ -240,7 +240,9 @@ func TestRankTestFromFiveRuns(t *testing.T) {
 		status Status
 	}{{"A/A", 1, StatusPass}, {"+60 %", 1.6, StatusRegressed}} {
 		t.Run(tc.name, func(t *testing.T) {
-			rep, err := Compare(noiseResults(t, 1, 1, 2, 3, 4, 5), noiseResults(t, tc.scale, 4, 5, 6, 7, 8), DefaultConfig())
+			cfg := DefaultConfig()
+			cfg.Test = TestRank
+			rep, err := Compare(noiseResults(t, 1, 1, 2, 3, 4, 5), noiseResults(t, tc.scale, 4, 5, 6, 7, 8), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,6 +28,21 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	d.write(&b, mdKeep{warnings: len(d.warnings)})
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// testsUsed names the significance tests behind the gated metrics' p-values,
+// " (of …)", or "" when none was made.
+func testsUsed(r *Report) string {
+	var tests []string
+	for _, m := range r.Metrics {
+		if m.Gated && m.Change != nil && m.Change.Test != "" && m.Change.Test != "none" && !slices.Contains(tests, m.Change.Test) {
+			tests = append(tests, m.Change.Test)
+		}
+	}
+	if len(tests) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(tests, "; ") + ")"
 }
 
 // An mdDoc is the markdown report in parts, each whole markdown (a table,
@@ -141,8 +157,8 @@ func newMDDoc(r *Report, clip int) (*mdDoc, error) {
 	for _, w := range r.Warnings {
 		d.warnings = append(d.warnings, "- "+esc(w)+"\n")
 	}
-	d.parts[partFootnote] = fmt.Sprintf("\n<sub>Change: current/baseline − 1 with its %s bootstrap confidence interval (runs resampled; samples within a run only when a side has a single run; %d resamples, seed %d) and the p-value, Holm-adjusted over the gated metrics. %s</sub>\n",
-		pctLevel(r.Confidence), r.Resamples, r.Seed, memoryUnitNote)
+	d.parts[partFootnote] = fmt.Sprintf("\n<sub>Change: current/baseline − 1 with its %s bootstrap confidence interval (runs resampled; samples within a run only when a side has a single run; %d resamples, seed %d) and the p-value%s, Holm-adjusted over the gated metrics. %s</sub>\n",
+		pctLevel(r.Confidence), r.Resamples, r.Seed, esc(testsUsed(r)), memoryUnitNote)
 
 	b.Reset()
 	if err := writeCharts(&b, r); err != nil {

@@ -20,13 +20,16 @@ func TestParse(t *testing.T) {
 		want    options
 		wantErr string
 	}{
-		{"defaults", nil, options{circuit: true, memory: true, streams: true, runs: 1, timeout: 10 * time.Minute, logLevel: "info"}, ""},
+		{"defaults", nil, options{circuit: true, memory: true, streams: true, runs: 1, timeout: 10 * time.Minute, logLevel: "info", loopback: "auto"}, ""},
 		{"seed's circuit only", []string{"-circuit", "-memory=false", "-streams=false"},
-			options{circuit: true, runs: 1, timeout: 10 * time.Minute, logLevel: "info"}, ""},
+			options{circuit: true, runs: 1, timeout: 10 * time.Minute, logLevel: "info", loopback: "auto"}, ""},
 		{"all overrides", []string{"-memory=false", "-all"},
-			options{circuit: true, memory: true, streams: true, all: true, runs: 1, timeout: 10 * time.Minute, logLevel: "info"}, ""},
+			options{circuit: true, memory: true, streams: true, all: true, runs: 1, timeout: 10 * time.Minute, logLevel: "info", loopback: "auto"}, ""},
 		{"json runs quick", []string{"-json", "out.json", "-runs", "3", "-quick", "-timeout", "2m"},
-			options{circuit: true, memory: true, streams: true, runs: 3, quick: true, jsonPath: "out.json", timeout: 2 * time.Minute, logLevel: "info"}, ""},
+			options{circuit: true, memory: true, streams: true, runs: 3, quick: true, jsonPath: "out.json", timeout: 2 * time.Minute, logLevel: "info", loopback: "auto"}, ""},
+		{"instrument flags", []string{"-loopback", "shim", "-circuit-pause", "20ms", "-circuit-warmup", "-1", "-ladder-budget", "8s"},
+			options{circuit: true, memory: true, streams: true, runs: 1, timeout: 10 * time.Minute, logLevel: "info", loopback: "shim",
+				circuitPause: 20 * time.Millisecond, warmup: -1, ladderBudget: 8 * time.Second}, ""},
 		{"nothing selected", []string{"-circuit=false", "-memory=false", "-streams=false"}, options{}, "no benchmark selected"},
 		{"zero runs", []string{"-runs", "0"}, options{}, "-runs must be at least 1"},
 		{"stray argument", []string{"now"}, options{}, "unexpected arguments"},

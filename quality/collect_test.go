@@ -42,7 +42,7 @@ func smallConfig() benchmark.Config {
 // stream capacity is capped below A's.
 func TestCollectABInjected(t *testing.T) {
 	if _, err := exec.LookPath("tor"); err != nil {
-		t.Fatal("tor is not installed: run 'make deps'")
+		t.Skip("tor is not installed (make deps installs Debian's tor)")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()

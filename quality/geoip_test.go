@@ -116,7 +116,7 @@ func torRSS(t *testing.T, geoip string) uint64 {
 // memory. Memory, unlike time, is stable enough to bound (within ±50 %).
 func TestGeoIPGrowsRSS(t *testing.T) {
 	if _, err := exec.LookPath("tor"); err != nil {
-		t.Fatal("tor is not installed: run 'make deps'")
+		t.Skip("tor is not installed (make deps installs Debian's tor)")
 	}
 	dir := t.TempDir()
 	const n = 100000

@@ -19,6 +19,7 @@ import (
 // also reports the median CPU time the tor processes used until ready and
 // logs the load average: on a shared machine start-up time follows the load.
 func BenchmarkStart(b *testing.B) {
+	needTor(b)
 	var ds, cpu []time.Duration
 	for b.Loop() {
 		n, err := Start(context.Background(), Options{})

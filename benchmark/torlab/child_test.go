@@ -78,6 +78,7 @@ func runChild() int {
 // with its report once its network is ready.
 func startChild(t *testing.T, scenario string, loopback LoopbackMode) (*exec.Cmd, childReport) {
 	t.Helper()
+	needTor(t)
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // TestKeySet makes keys in an empty cache from two goroutines at once (two
 // networks starting on a cold cache), then reads them back from the cache.
 func TestKeySet(t *testing.T) {
+	needTor(t)
 	if testing.Short() {
 		t.Skip("generates RSA keys")
 	}

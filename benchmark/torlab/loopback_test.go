@@ -186,6 +186,7 @@ func TestRelaySettings(t *testing.T) {
 // (the fallback): the relays and authorities have the shim mapped, the
 // client does not, the harness's connections quick-ACK, and traffic flows.
 func TestShimMode(t *testing.T) {
+	needTor(t)
 	shim := testShim(t)
 	t.Setenv(forceNoNamespace, "1") // not parallel: Start reads it
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

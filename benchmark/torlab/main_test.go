@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -18,9 +19,22 @@ var (
 	sharedErr  error
 )
 
+// torMissing says why the tests that need tor cannot run ("" when they can):
+// TestMain prints it once, and needTor skips each such test with it.
+var torMissing string
+
+// needTor skips a test that runs tor where tor or tor-gencert is missing.
+func needTor(t testing.TB) {
+	t.Helper()
+	if torMissing != "" {
+		t.Skip(torMissing)
+	}
+}
+
 // sharedNetwork returns the package's shared network, starting it on first use.
 func sharedNetwork(t testing.TB) *Network {
 	t.Helper()
+	needTor(t)
 	sharedOnce.Do(func() {
 		sharedNet, sharedErr = Start(context.Background(), Options{})
 		if sharedErr == nil {
@@ -36,6 +50,13 @@ func sharedNetwork(t testing.TB) *Network {
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(runChild())
+	}
+	for _, name := range []string{"tor", "tor-gencert"} {
+		if _, err := exec.LookPath(name); err != nil {
+			torMissing = name + " is not installed (make deps installs Debian's tor): the tests that run a network are skipped"
+			fmt.Fprintln(os.Stderr, "TestMain:", torMissing)
+			break
+		}
 	}
 	code := m.Run()
 	if sharedNet != nil {

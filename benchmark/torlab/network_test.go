@@ -95,6 +95,7 @@ func TestTwoNetworksSideBySide(t *testing.T) {
 // naming it with its log tail. Then cancelling the context given to Start
 // tears everything down.
 func TestRelayCrashThenCancel(t *testing.T) {
+	needTor(t)
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -208,6 +209,7 @@ func TestClientFileLimit(t *testing.T) {
 // TestStartFailureNamesNode makes the client's command fail and checks that
 // Start's error names the client with its log tail and leaves nothing behind.
 func TestStartFailureNamesNode(t *testing.T) {
+	needTor(t)
 	dir := t.TempDir()
 	_, err := Start(context.Background(), Options{Dir: dir, Relays: 1, Exits: 1,
 		ClientCommand: "sh -c 'echo torlab-test: client refuses to start; exit 7'"})
@@ -249,6 +251,7 @@ func TestAddClientFailure(t *testing.T) {
 // TestWrappedClientStops runs the client under test through a shell wrapper
 // (the PID is the shell's): Close must stop the tor the wrapper started too.
 func TestWrappedClientStops(t *testing.T) {
+	needTor(t)
 	t.Parallel()
 	tor, err := exec.LookPath("tor")
 	if err != nil {

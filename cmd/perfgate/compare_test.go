@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -202,4 +203,15 @@ func TestBaselineCommand(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "-version", "version"} {
+		t.Run(arg, func(t *testing.T) {
+			code, out, _ := perfgate(t, nil, arg)
+			if code != 0 || !strings.HasPrefix(out, "perfgate "+version) || !strings.Contains(out, runtime.Version()) {
+				t.Errorf("perfgate %s = %d, %q", arg, code, out)
+			}
+		})
+	}
 }

@@ -20,6 +20,8 @@ import (
 	"syscall"
 
 	"github.com/perfgate/perfgate/check"
+	"runtime"
+	"runtime/debug"
 )
 
 // Exit codes of perfgate.
@@ -93,6 +95,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdRun(ctx, e, nil)
 	}
 	name := args[0]
+	if name == "--version" || name == "-version" || name == "version" {
+		fmt.Fprintln(stdout, versionLine())
+		return nil
+	}
 	if name == "-h" || name == "-help" || name == "--help" || name == "help" {
 		usage(stdout)
 		return errHelp
@@ -103,6 +109,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return fmt.Errorf("unknown command %q: run 'perfgate help' for the list", name)
 	}
 	return c.run(ctx, e, args[1:])
+}
+
+// version is set at build time (-ldflags "-X main.version=…").
+var version = "0.1.0-dev"
+
+// versionLine is what --version prints: the version, the commit it was
+// built from when the build recorded one, and the Go toolchain.
+func versionLine() string {
+	s := "perfgate " + version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, kv := range bi.Settings {
+			if kv.Key == "vcs.revision" && len(kv.Value) >= 12 {
+				s += " (" + kv.Value[:12] + ")"
+			}
+		}
+	}
+	return s + " " + runtime.Version()
 }
 
 func usage(w io.Writer) {
@@ -116,6 +139,6 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(&b, "  %-9s %s\n", n, commands[n].summary)
 	}
-	b.WriteString("\nRun 'perfgate <command> -h' for a command's flags.\nExit codes: 0 pass, 1 regression or missed target, 2 error.\n")
+	b.WriteString("\nRun 'perfgate <command> -h' for a command's flags; 'perfgate --version' prints the version.\nExit codes: 0 pass, 1 regression or missed target, 2 error.\n")
 	io.WriteString(w, b.String())
 }

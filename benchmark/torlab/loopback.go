@@ -56,6 +56,9 @@ func ParseLoopbackMode(s string) (LoopbackMode, error) {
 	return "", fmt.Errorf("torlab: unknown loopback mode %q (want auto, namespace, shim or host)", s)
 }
 
+// whyNamespaceAsked is the reason of an explicit namespace mode.
+const whyNamespaceAsked = "asked for; a network namespace whose loopback ACKs at once"
+
 // A LoopbackChoice is the mode a network runs in and why.
 type LoopbackChoice struct {
 	Mode LoopbackMode
@@ -80,7 +83,7 @@ func ChooseLoopback(want LoopbackMode, shimPath string) (LoopbackChoice, error) 
 		if err := probeNamespace(); err != nil {
 			return LoopbackChoice{}, fmt.Errorf("torlab: loopback mode namespace: %w", err)
 		}
-		return LoopbackChoice{Mode: LoopbackNamespace, Why: "asked for; a network namespace whose loopback ACKs at once"}, nil
+		return LoopbackChoice{Mode: LoopbackNamespace, Why: whyNamespaceAsked}, nil
 	case LoopbackShim:
 		p, err := findOrBuildShim(shimPath)
 		if err != nil {

@@ -138,7 +138,12 @@ func start(ctx context.Context, opts Options) (_ *Network, err error) {
 	if n.dir, err = os.MkdirTemp(opts.Dir, "torlab-"); err != nil {
 		return nil, fmt.Errorf("torlab: %w", err)
 	}
-	choice, err := ChooseLoopback(opts.Loopback, opts.ShimPath)
+	// An explicit namespace needs no probe: entering the network's own
+	// namespace (newLoopback) fails with the same error.
+	choice := LoopbackChoice{Mode: LoopbackNamespace, Why: whyNamespaceAsked}
+	if opts.Loopback != LoopbackNamespace {
+		choice, err = ChooseLoopback(opts.Loopback, opts.ShimPath)
+	}
 	if err != nil {
 		os.RemoveAll(n.dir)
 		return nil, err

@@ -66,7 +66,7 @@ func (p *Publisher) commentHead() string { return Marker(p.Context) + "\n" }
 
 // CommentBody is markdown with the marker first. The caller keeps the
 // markdown within what GitHub accepts (CommentOverhead; the action writes
-// it with check.WriteMarkdownLimit); as a last resort, a body that is still
+// it with report.WriteMarkdownLimit); as a last resort, a body that is still
 // too long is cut at the character count, wherever that falls, with a line
 // that says where the full report is.
 func (p *Publisher) CommentBody(markdown string) string {

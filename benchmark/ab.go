@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/benchmark/torlab"
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
-// Keys of check.Settings.Extra under which the results of an A/B session
+// Keys of results.Settings.Extra under which the results of an A/B session
 // (RunAB) record what SplitAB needs to give each side its own environment.
 const (
 	ExtraABOrder       = "ab.order"                   // Order.String()
@@ -27,7 +27,7 @@ const (
 // network stays up for the whole session. Drift of the machine then hits
 // both sides alike, and the network's start is paid once.
 //
-// Runs are labelled "A" or "B" (check.Run.Label); SplitAB splits the
+// Runs are labelled "A" or "B" (results.Run.Label); SplitAB splits the
 // results into the two sides for check.Compare(base, head, cfg).
 //
 // An ABSession is not safe for concurrent use.
@@ -36,7 +36,7 @@ type ABSession struct {
 	cfg     Config
 	net     *torlab.Network
 	echo    *EchoServer
-	res     *check.Results
+	res     *results.Results
 	next    int // the next slot of the schedule
 	startup float64
 	failed  error
@@ -82,7 +82,7 @@ func StartAB(ctx context.Context, opts RunOptions) (*ABSession, error) {
 		}
 		err = fmt.Errorf("starting the network: %w", err)
 		ph.Done("ERROR: %s", firstLine(err))
-		s.res.Runs = append(s.res.Runs, check.Run{Index: 0, StartedAt: begin.UTC(), Label: SideA.String(),
+		s.res.Runs = append(s.res.Runs, results.Run{Index: 0, StartedAt: begin.UTC(), Label: SideA.String(),
 			Error: err.Error(), WallS: time.Since(begin).Seconds()})
 		s.failed = fmt.Errorf("%w: %w", ErrRun, err)
 		return s, s.failed
@@ -109,7 +109,7 @@ func StartAB(ctx context.Context, opts RunOptions) (*ABSession, error) {
 // (opts.BaselineClientCommand) or "B" (opts.ClientCommand). When a run
 // fails (see ErrRun) it records the error in that run, runs no further
 // runs and returns the results so far with an error wrapping ErrRun.
-func RunAB(ctx context.Context, opts RunOptions) (*check.Results, error) {
+func RunAB(ctx context.Context, opts RunOptions) (*results.Results, error) {
 	s, err := StartAB(ctx, opts)
 	defer s.Close()
 	if err == nil {
@@ -150,9 +150,9 @@ func (s *ABSession) RunTo(ctx context.Context, perSide int) error {
 // Step runs the next slot of the schedule: a fresh client of its side,
 // the suite, the client's stop. total is the number of runs planned (for
 // the progress lines).
-func (s *ABSession) Step(ctx context.Context, total int) (check.Run, error) {
+func (s *ABSession) Step(ctx context.Context, total int) (results.Run, error) {
 	if s.failed != nil {
-		return check.Run{}, s.failed
+		return results.Run{}, s.failed
 	}
 	i := s.next
 	side := Schedule(i/2+1, s.opts.Order)[i]
@@ -184,8 +184,8 @@ func (s *ABSession) Step(ctx context.Context, total int) (check.Run, error) {
 // runSlot is one run of an A/B session. Its NetworkStartS is the fresh
 // client's start (to its first round trip through an exit), plus the
 // network's start for the session's first run.
-func (s *ABSession) runSlot(ctx context.Context, index int, side Side) (check.Run, string, error) {
-	run := check.Run{Index: index, StartedAt: time.Now().UTC(), Label: side.String()}
+func (s *ABSession) runSlot(ctx context.Context, index int, side Side) (results.Run, string, error) {
+	run := results.Run{Index: index, StartedAt: time.Now().UTC(), Label: side.String()}
 	begin := time.Now()
 	defer func() { run.WallS = time.Since(begin).Seconds() }()
 	ctx, cancel := context.WithTimeoutCause(ctx, s.opts.Timeout,
@@ -233,9 +233,9 @@ func (s *ABSession) runSlot(ctx context.Context, index int, side Side) (check.Ru
 
 // Results returns every run so far, labelled, in the order they ran (a
 // copy: later runs do not change it).
-func (s *ABSession) Results() *check.Results {
+func (s *ABSession) Results() *results.Results {
 	r := *s.res
-	r.Runs = append([]check.Run(nil), s.res.Runs...)
+	r.Runs = append([]results.Run(nil), s.res.Runs...)
 	r.Settings.Extra = make(map[string]string, len(s.res.Settings.Extra))
 	for k, v := range s.res.Settings.Extra {
 		r.Settings.Extra[k] = v
@@ -265,7 +265,7 @@ func (s *ABSession) Close() error {
 // order they ran, ready for check.Compare(base, head, cfg): base holds
 // the runs labelled "A" with side A's client command, name and version,
 // head the runs labelled "B".
-func SplitAB(r *check.Results) (base, head *check.Results) {
+func SplitAB(r *results.Results) (base, head *results.Results) {
 	a, b := *r, *r
 	a.Runs, b.Runs = nil, nil
 	for _, run := range r.Runs {

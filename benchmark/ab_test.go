@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // TestRunABOnTor runs an A/B session of two runs per side on a real private
@@ -113,11 +114,11 @@ func TestRunABClientFails(t *testing.T) {
 }
 
 func TestSplitAB(t *testing.T) {
-	r := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName,
-		Environment: check.Environment{ClientCommand: "head {torrc}", ClientName: "custom", ClientVersion: "0.5"},
-		Settings:    check.Settings{Extra: map[string]string{ExtraABBaseCommand: "", ExtraABBaseVersion: "0.4", ExtraABBaseName: "tor"}}}
+	r := &results.Results{Schema: results.SchemaResultsV1, Suite: results.SuiteName,
+		Environment: results.Environment{ClientCommand: "head {torrc}", ClientName: "custom", ClientVersion: "0.5"},
+		Settings:    results.Settings{Extra: map[string]string{ExtraABBaseCommand: "", ExtraABBaseVersion: "0.4", ExtraABBaseName: "tor"}}}
 	for i, side := range Schedule(3, Balanced) {
-		r.Runs = append(r.Runs, check.Run{Index: i, Label: side.String()})
+		r.Runs = append(r.Runs, results.Run{Index: i, Label: side.String()})
 	}
 	a, b := SplitAB(r)
 	if len(a.Runs) != 3 || len(b.Runs) != 3 || a.Settings.Runs != 3 || len(r.Runs) != 6 {

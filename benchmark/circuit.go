@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/cretz/bine/control"
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // BenchmarkCircuitBuild builds Config.Circuits 3-hop circuits one after the
@@ -35,7 +35,7 @@ import (
 // networks, 100 builds each: p95 21–45 ms over all builds, 19–29 ms
 // without the first 30).
 func (s *Suite) BenchmarkCircuitBuild(ctx context.Context) error {
-	return s.circuitBuild(ctx, check.BenchCircuitBuild, "Circuit Build Performance", 1)
+	return s.circuitBuild(ctx, results.BenchCircuitBuild, "Circuit Build Performance", 1)
 }
 
 // pause waits min plus up to a quarter more, drawn at random (so that
@@ -56,7 +56,7 @@ func pause(ctx context.Context, min time.Duration) bool {
 // Config.CircuitConcurrency builds in flight at a time.
 func (s *Suite) BenchmarkCircuitBuildConcurrent(ctx context.Context) error {
 	name := fmt.Sprintf("Concurrent Circuit Build Performance (%d at a time)", s.cfg.CircuitConcurrency)
-	return s.circuitBuild(ctx, check.BenchCircuitBuildConcurrent, name, s.cfg.CircuitConcurrency)
+	return s.circuitBuild(ctx, results.BenchCircuitBuildConcurrent, name, s.cfg.CircuitConcurrency)
 }
 
 // circuitBudget bounds a circuit benchmark: generous for a healthy client
@@ -175,7 +175,7 @@ func (s *Suite) BenchmarkCircuitBuildWithPool(ctx context.Context) error {
 	ctx, stop := s.watch(ctx)
 	defer stop()
 	n := s.cfg.PoolRequests
-	r := Result{Key: check.BenchCircuitBuildPool, Name: "Circuit Build with Pool (Instant Availability)"}
+	r := Result{Key: results.BenchCircuitBuildPool, Name: "Circuit Build with Pool (Instant Availability)"}
 	ph := s.progress.Start(r.Name)
 	start := time.Now()
 	ctl, err := s.controller(ctx)

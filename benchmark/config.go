@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/benchmark/torlab"
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // Config holds the suite's parameters. Every benchmark is bounded in time
@@ -56,7 +56,7 @@ type Config struct {
 	// last, the ladder doubles until a level fails (twice: a failing level
 	// is run again), StreamMaxLevel is reached or LadderBudget is spent,
 	// then runs StreamProbes levels at the estimated capacity
-	// ×(1∓StreamKneeResolution) in turn (see check.EstimateCapacity).
+	// ×(1∓StreamKneeResolution) in turn (see results.EstimateCapacity).
 	StreamLevels         []int
 	StreamMaxLevel       int
 	StreamKneeResolution float64
@@ -75,6 +75,13 @@ type Config struct {
 	TargetCircuitP95 time.Duration
 	TargetMemory     uint64
 	TargetStreams    int
+}
+
+// seedTarget is the seed's target of a gated metric, as results.Metrics
+// defines it (seconds, bytes, streams): the one source of the three.
+func seedTarget(key string) float64 {
+	m, _ := results.MetricByKey(key)
+	return m.Target
 }
 
 // DefaultConfig is the gate's configuration: one run takes about 30 s on a
@@ -107,9 +114,9 @@ func DefaultConfig() Config {
 		LadderBudget:         8 * time.Second, // 12 s gave the same capacity noise (CV 9.4 % against 8.2 % over 6 networks each); 6 s: 14.7 %
 		MuxCircuits:          5,
 		MuxStreams:           20,
-		TargetCircuitP95:     5 * time.Second,
-		TargetMemory:         50 << 20,
-		TargetStreams:        100,
+		TargetCircuitP95:     time.Duration(seedTarget(results.MetricCircuitBuildP95) * float64(time.Second)),
+		TargetMemory:         uint64(seedTarget(results.MetricMemorySteadyRSS)),
+		TargetStreams:        int(seedTarget(results.MetricStreamCapacity)),
 	}
 }
 
@@ -219,9 +226,9 @@ func (c Config) withDefaults() Config {
 }
 
 // Settings describes c in the results file.
-func (c Config) Settings(runs int, quick bool, timeout time.Duration) check.Settings {
+func (c Config) Settings(runs int, quick bool, timeout time.Duration) results.Settings {
 	c = c.withDefaults()
-	return check.Settings{
+	return results.Settings{
 		Quick:              quick,
 		Runs:               runs,
 		Circuits:           c.Circuits,
@@ -247,7 +254,7 @@ func (c Config) Settings(runs int, quick bool, timeout time.Duration) check.Sett
 			"payload_bytes":          strconv.Itoa(c.PayloadBytes),
 			"stream_knee_resolution": ftoa(c.StreamKneeResolution),
 			"stream_probes":          strconv.Itoa(c.StreamProbes),
-			"stream_capacity_method": check.CapacityMethod,
+			"stream_capacity_method": results.CapacityMethod,
 			"level_timeout_s":        ftoa(c.LevelTimeout.Seconds()),
 			"ladder_budget_s":        ftoa(c.LadderBudget.Seconds()),
 			"mux_circuits":           strconv.Itoa(c.MuxCircuits),

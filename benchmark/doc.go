@@ -21,7 +21,7 @@
 // failed operation with its reason.
 //
 // [Run] is the whole procedure of the gate: R runs, each on a fresh private
-// network from package torlab, collected into one [check.Results] file.
+// network from package torlab, collected into one [results.Results] file.
 //
 // Percentiles use linear interpolation between closest ranks (the
 // definition of numpy's default and of Excel's PERCENTILE.INC), everywhere.

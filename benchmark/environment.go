@@ -10,17 +10,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // Environment returns the fingerprint of this machine: OS, CPU, Go, the
 // system tor's version and the GitHub runner's name when there is one.
 // getenv may be nil (os.Getenv).
-func Environment(getenv func(string) string) check.Environment {
+func Environment(getenv func(string) string) results.Environment {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	e := check.Environment{
+	e := results.Environment{
 		OS:         runtime.GOOS,
 		Arch:       runtime.GOARCH,
 		Cores:      runtime.NumCPU(),

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/perfgate/perfgate/results"
 )
 
 // A LatencyTracker collects operation latencies and computes their
@@ -75,20 +77,20 @@ func (t *LatencyTracker) Mean() time.Duration {
 	return sum / time.Duration(len(t.samples))
 }
 
-// Percentile returns the p-th quantile (p in [0,1]) of ds by linear
-// interpolation between closest ranks: rank h = p·(n−1), the value between
-// the sorted values at floor(h) and ceil(h). ds is not modified.
+// Percentile returns the p-th quantile (p in [0,1]) of ds by
+// results.Quantile, the one percentile definition of perfgate (linear
+// interpolation between closest ranks), rounded to the nanosecond; 0 for
+// no values. ds is not modified.
 func Percentile(ds []time.Duration, p float64) time.Duration {
 	if len(ds) == 0 {
 		return 0
 	}
-	s := slices.Clone(ds)
+	s := make([]float64, len(ds))
+	for i, d := range ds {
+		s[i] = float64(d)
+	}
 	slices.Sort(s)
-	p = min(max(p, 0), 1)
-	h := p * float64(len(s)-1)
-	lo := int(math.Floor(h))
-	hi := int(math.Ceil(h))
-	return s[lo] + time.Duration(math.Round((h-float64(lo))*float64(s[hi]-s[lo])))
+	return time.Duration(math.Round(results.Quantile(s, p)))
 }
 
 // percentileFloat is Percentile for float64 values.
@@ -96,11 +98,5 @@ func percentileFloat(xs []float64, p float64) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	p = min(max(p, 0), 1)
-	h := p * float64(len(s)-1)
-	lo := int(math.Floor(h))
-	hi := int(math.Ceil(h))
-	return s[lo] + (h-float64(lo))*(s[hi]-s[lo])
+	return results.Quantile(results.SortedCopy(xs), p)
 }

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // BenchmarkMemoryUsage samples the client's memory (VmRSS, and
@@ -21,7 +21,7 @@ import (
 func (s *Suite) BenchmarkMemoryUsage(ctx context.Context) error {
 	ctx, stop := s.watch(ctx)
 	defer stop()
-	r := Result{Key: check.BenchMemoryUsage, Name: "Memory Usage in Steady State"}
+	r := Result{Key: results.BenchMemoryUsage, Name: "Memory Usage in Steady State"}
 	ph := s.progress.Start(r.Name)
 	start := time.Now()
 	ctl, err := s.controller(ctx)
@@ -37,7 +37,7 @@ func (s *Suite) BenchmarkMemoryUsage(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	t0 := time.Now()
-	var samples []check.MemorySample
+	var samples []results.MemorySample
 	var sampleErr error
 	tick := time.NewTicker(s.cfg.MemoryInterval)
 	for ctx.Err() == nil && time.Since(t0) <= s.cfg.MemoryWindow {
@@ -46,7 +46,7 @@ func (s *Suite) BenchmarkMemoryUsage(ctx context.Context) error {
 			sampleErr = err
 			break
 		}
-		samples = append(samples, check.MemorySample{AtS: time.Since(t0).Seconds(), RSS: pm.RSS,
+		samples = append(samples, results.MemorySample{AtS: time.Since(t0).Seconds(), RSS: pm.RSS,
 			PSS: pm.PSS, PrivateDirty: pm.PrivateDirty, Swap: pm.Swap})
 		ph.Update("%d samples, RSS %s", len(samples), FormatBytes(pm.RSS))
 		select {
@@ -181,7 +181,7 @@ func (s *Suite) steadyLoad(ctx context.Context, ctl *controller) *background {
 func (s *Suite) BenchmarkMemoryLeaks(ctx context.Context) error {
 	ctx, stop := s.watch(ctx)
 	defer stop()
-	r := Result{Key: check.BenchMemoryLeaks, Name: "Memory Leak Detection"}
+	r := Result{Key: results.BenchMemoryLeaks, Name: "Memory Leak Detection"}
 	ph := s.progress.Start(r.Name)
 	start := time.Now()
 	ctl, err := s.controller(ctx)
@@ -247,7 +247,7 @@ func (s *Suite) BenchmarkMemoryLeaks(ctx context.Context) error {
 			fatal = err
 			break
 		}
-		r.Memory = append(r.Memory, check.MemorySample{AtS: time.Since(start).Seconds(), RSS: pm.RSS,
+		r.Memory = append(r.Memory, results.MemorySample{AtS: time.Since(start).Seconds(), RSS: pm.RSS,
 			PSS: pm.PSS, PrivateDirty: pm.PrivateDirty, Swap: pm.Swap, Cycle: cycle})
 		ph.Update("cycle %d/%d, RSS %s", cycle, s.cfg.LeakCycles, FormatBytes(pm.RSS))
 	}
@@ -275,7 +275,7 @@ func (s *Suite) BenchmarkMemoryLeaks(ctx context.Context) error {
 
 // leakSlope is the growth of RSS per cycle: the least-squares slope over
 // the cycles after the first (over all when there are fewer than three).
-func leakSlope(ms []check.MemorySample) float64 {
+func leakSlope(ms []results.MemorySample) float64 {
 	if len(ms) >= 3 {
 		ms = ms[1:]
 	}

@@ -5,13 +5,13 @@ import (
 	"maps"
 	"time"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // A Result is the outcome of one benchmark: the fields of go-tor's Result,
 // plus every raw sample and every failure with its reason.
 type Result struct {
-	// Key is the stable key of the benchmark (check.BenchCircuitBuild, …).
+	// Key is the stable key of the benchmark (results.BenchCircuitBuild, …).
 	Key               string
 	Name              string
 	Duration          time.Duration
@@ -34,10 +34,10 @@ type Result struct {
 	Failures       int
 	FailureReasons map[string]int
 	// Memory holds the client's memory samples.
-	Memory []check.MemorySample
+	Memory []results.MemorySample
 	// Levels holds every level of a stream ladder; StopReason says why
 	// the ladder stopped climbing ("knee found", "time budget", …).
-	Levels     []check.StreamLevel
+	Levels     []results.StreamLevel
 	StopReason string
 }
 
@@ -70,8 +70,8 @@ func (r *Result) countFailure(err error) {
 // Benchmark converts r to its record in a results file. Additional metrics
 // that are numbers, durations (as seconds) or booleans (as 0 or 1) become
 // Metrics; others are dropped.
-func (r Result) Benchmark() check.Benchmark {
-	b := check.Benchmark{
+func (r Result) Benchmark() results.Benchmark {
+	b := results.Benchmark{
 		Key:              r.Key,
 		Name:             r.Name,
 		DurationS:        r.Duration.Seconds(),

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/benchmark/torlab"
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // RunOptions configure Run.
@@ -48,7 +48,7 @@ type RunOptions struct {
 	ShimPath string
 	// Start starts a network; nil means torlab.Start.
 	Start func(ctx context.Context, opts torlab.Options) (*torlab.Network, error)
-	// FirstIndex numbers the runs from FirstIndex (check.Run.Index and
+	// FirstIndex numbers the runs from FirstIndex (results.Run.Index and
 	// the progress lines): more runs of the same results, e.g. adaptive
 	// repetition's extra runs.
 	FirstIndex int
@@ -77,7 +77,7 @@ var ErrRun = errors.New("benchmark run failed")
 // further runs and returns the results so far with an error wrapping
 // ErrRun. Benchmarks whose operations failed are not errors of Run: their
 // failures are in the results.
-func Run(ctx context.Context, opts RunOptions) (*check.Results, error) {
+func Run(ctx context.Context, opts RunOptions) (*results.Results, error) {
 	if opts.Runs <= 0 {
 		opts.Runs = 1
 	}
@@ -104,8 +104,8 @@ func Run(ctx context.Context, opts RunOptions) (*check.Results, error) {
 }
 
 // runOnce is one run: a fresh network, the suite, the teardown.
-func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check.Run, *Suite, error) {
-	run := check.Run{Index: index, StartedAt: time.Now().UTC()}
+func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (results.Run, *Suite, error) {
+	run := results.Run{Index: index, StartedAt: time.Now().UTC()}
 	begin := time.Now()
 	ctx, cancel := context.WithTimeoutCause(ctx, opts.Timeout,
 		fmt.Errorf("run timed out after %v", opts.Timeout))
@@ -150,7 +150,7 @@ func runOnce(ctx context.Context, index int, cfg Config, opts RunOptions) (check
 // measure runs the suite once against the client at ep, on net, and fills
 // run's benchmarks, CPU figures and error. The suite is closed when it
 // returns (its results stay readable); AfterRun sees it still connected.
-func measure(ctx context.Context, index int, cfg Config, opts RunOptions, net *torlab.Network, ep Endpoints, run *check.Run) (*Suite, error) {
+func measure(ctx context.Context, index int, cfg Config, opts RunOptions, net *torlab.Network, ep Endpoints, run *results.Run) (*Suite, error) {
 	if opts.WrapEndpoints != nil {
 		wrapped, undo, err := opts.WrapEndpoints(run.Label, ep)
 		if err != nil {
@@ -243,15 +243,15 @@ func (o RunOptions) networkOptions(log io.Writer) torlab.Options {
 }
 
 // newResults is an empty results file for runs of opts' client under cfg.
-func newResults(opts RunOptions, cfg Config, runs int) *check.Results {
+func newResults(opts RunOptions, cfg Config, runs int) *results.Results {
 	env := Environment(opts.Getenv)
 	env.ClientCommand = opts.ClientCommand
 	env.ClientName = clientName(opts.ClientCommand)
 	env.Loopback = string(opts.Loopback)
 	env.NetworkSettings = torlab.RelaySettings()
-	return &check.Results{
-		Schema:      check.SchemaResultsV1,
-		Suite:       check.SuiteName,
+	return &results.Results{
+		Schema:      results.SchemaResultsV1,
+		Suite:       results.SuiteName,
 		Source:      "perfgate",
 		CreatedAt:   time.Now().UTC(),
 		Environment: env,

@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // BenchmarkConcurrentStreams opens Config.ConcurrentStreams streams at the
@@ -22,7 +22,7 @@ func (s *Suite) BenchmarkConcurrentStreams(ctx context.Context) error {
 	ctx, stop := s.watch(ctx)
 	defer stop()
 	n := s.cfg.ConcurrentStreams
-	r := Result{Key: check.BenchConcurrentStreams, Name: "Concurrent Streams Performance"}
+	r := Result{Key: results.BenchConcurrentStreams, Name: "Concurrent Streams Performance"}
 	ph := s.progress.Start(r.Name)
 	start := time.Now()
 	if err := s.ep.validate(); err != nil {
@@ -65,8 +65,8 @@ func (s *Suite) batchResult(r *Result, b streamBatch) {
 }
 
 // streamLevel summarises one level of the ladder.
-func streamLevel(b streamBatch, bound time.Duration) check.StreamLevel {
-	lv := check.StreamLevel{
+func streamLevel(b streamBatch, bound time.Duration) results.StreamLevel {
+	lv := results.StreamLevel{
 		Streams: b.Streams,
 		OK:      b.OK,
 		Failed:  b.Failed,
@@ -103,7 +103,7 @@ func levelPasses(ok, n int, p95S float64, bound time.Duration) bool {
 func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	ctx, stop := s.watch(ctx)
 	defer stop()
-	r := Result{Key: check.BenchStreamScaling, Name: "Stream Scaling"}
+	r := Result{Key: results.BenchStreamScaling, Name: "Stream Scaling"}
 	ph := s.progress.Start(r.Name)
 	start := time.Now()
 	if err := s.ep.validate(); err != nil {
@@ -116,7 +116,7 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	bound := s.cfg.StreamP95Bound
 	ladder := NewLadder(s.cfg.StreamLevels, maxLevel, s.cfg.StreamKneeResolution).
 		Refine(s.cfg.StreamProbes, s.cfg.StreamKneeResolution, func() float64 {
-			return check.EstimateCapacity(r.Levels, bound).Capacity
+			return results.EstimateCapacity(r.Levels, bound).Capacity
 		})
 	payload := payloadOf(s.cfg.PayloadBytes)
 	var all []time.Duration
@@ -168,7 +168,7 @@ func (s *Suite) BenchmarkStreamScaling(ctx context.Context) error {
 	if pm, err := s.clientMemory(); err == nil {
 		r.MemoryInUse = pm.RSS
 	}
-	est := check.EstimateCapacity(r.Levels, bound)
+	est := results.EstimateCapacity(r.Levels, bound)
 	capacity, knee := int(math.Round(est.Capacity)), ladder.Knee()
 	if stopReason == "" {
 		switch {
@@ -249,7 +249,7 @@ func clientFDLimit(pid int) int {
 func (s *Suite) BenchmarkStreamMultiplexing(ctx context.Context) error {
 	ctx, stop := s.watch(ctx)
 	defer stop()
-	r := Result{Key: check.BenchStreamMultiplexing, Name: "Stream Multiplexing Performance"}
+	r := Result{Key: results.BenchStreamMultiplexing, Name: "Stream Multiplexing Performance"}
 	ph := s.progress.Start(r.Name)
 	start := time.Now()
 	ctl, err := s.controller(ctx)

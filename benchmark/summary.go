@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 const rule = "================================================================================"
@@ -26,11 +26,11 @@ func (s *Suite) WriteSummary(w io.Writer) error {
 	if err := WriteResultsSummary(w, rs); err != nil {
 		return err
 	}
-	run := check.Run{}
+	run := results.Run{}
 	for _, r := range rs {
 		run.Benchmarks = append(run.Benchmarks, r.Benchmark())
 	}
-	return WriteTargets(w, EvaluateTargets(&check.Results{Runs: []check.Run{run}}, s.cfg))
+	return WriteTargets(w, EvaluateTargets(&results.Results{Runs: []results.Run{run}}, s.cfg))
 }
 
 // WriteResultsSummary writes go-tor's "BENCHMARK RESULTS SUMMARY" and
@@ -155,7 +155,7 @@ type Target struct {
 // under the target, no leak flagged, and concurrent streams (every stream
 // of the concurrent-streams benchmark, and the median stream capacity, at
 // least the target). A benchmark that did not run is not evaluated.
-func EvaluateTargets(res *check.Results, cfg Config) []Target {
+func EvaluateTargets(res *results.Results, cfg Config) []Target {
 	cfg = cfg.withDefaults()
 	var circ []time.Duration
 	var circRan, circFailed bool
@@ -167,13 +167,13 @@ func EvaluateTargets(res *check.Results, cfg Config) []Target {
 	for _, run := range res.Runs {
 		for _, b := range run.Benchmarks {
 			switch b.Key {
-			case check.BenchCircuitBuild:
+			case results.BenchCircuitBuild:
 				circRan = true
 				circFailed = circFailed || b.Failures > 0 || b.Error != ""
 				for _, s := range b.LatenciesS {
 					circ = append(circ, time.Duration(s*float64(time.Second)))
 				}
-			case check.BenchMemoryUsage:
+			case results.BenchMemoryUsage:
 				memRan = true
 				var rss []float64
 				for _, m := range b.Memory {
@@ -182,14 +182,14 @@ func EvaluateTargets(res *check.Results, cfg Config) []Target {
 				if len(rss) > 0 {
 					mem = append(mem, percentileFloat(rss, 0.5))
 				}
-			case check.BenchMemoryLeaks:
+			case results.BenchMemoryLeaks:
 				leakRan = true
 				leakFlagged = leakFlagged || b.Metrics["leak_flagged"] == 1 || b.Error != ""
-			case check.BenchConcurrentStreams:
+			case results.BenchConcurrentStreams:
 				concRan = true
 				conc = append(conc, b.Metrics["actual_streams"])
 				streamFail = streamFail || b.Failures > 0 || b.Error != ""
-			case check.BenchStreamScaling:
+			case results.BenchStreamScaling:
 				concRan = true
 				caps = append(caps, b.Metrics["stream_capacity"])
 				streamFail = streamFail || b.Error != ""

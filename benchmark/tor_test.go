@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/benchmark/torlab"
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // shared is the private network the tests share; sharedEP its client's
@@ -137,8 +137,8 @@ func TestCircuitBuildOnTor(t *testing.T) {
 		bench func(*Suite) func(context.Context) error
 		key   string
 	}{
-		{"sequential", func(s *Suite) func(context.Context) error { return s.BenchmarkCircuitBuild }, check.BenchCircuitBuild},
-		{"concurrent", func(s *Suite) func(context.Context) error { return s.BenchmarkCircuitBuildConcurrent }, check.BenchCircuitBuildConcurrent},
+		{"sequential", func(s *Suite) func(context.Context) error { return s.BenchmarkCircuitBuild }, results.BenchCircuitBuild},
+		{"concurrent", func(s *Suite) func(context.Context) error { return s.BenchmarkCircuitBuildConcurrent }, results.BenchCircuitBuildConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,7 +147,7 @@ func TestCircuitBuildOnTor(t *testing.T) {
 			if r.Key != tt.key || !r.Success || r.Error != nil {
 				t.Errorf("key %q success %v error %v", r.Key, r.Success, r.Error)
 			}
-			if w := r.AdditionalMetrics["warmup_builds"]; tt.key == check.BenchCircuitBuild && w != cfg.CircuitWarmup {
+			if w := r.AdditionalMetrics["warmup_builds"]; tt.key == results.BenchCircuitBuild && w != cfg.CircuitWarmup {
 				t.Errorf("warm-up builds %v, want %d", w, cfg.CircuitWarmup)
 			}
 			if len(r.Latencies) != cfg.Circuits || r.Failures != 0 {

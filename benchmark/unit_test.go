@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -249,7 +249,7 @@ func TestSlope(t *testing.T) {
 			}
 		})
 	}
-	ms := []check.MemorySample{{Cycle: 1, RSS: 100 << 20}, {Cycle: 2, RSS: 20 << 20}, {Cycle: 3, RSS: 21 << 20}, {Cycle: 4, RSS: 22 << 20}}
+	ms := []results.MemorySample{{Cycle: 1, RSS: 100 << 20}, {Cycle: 2, RSS: 20 << 20}, {Cycle: 3, RSS: 21 << 20}, {Cycle: 4, RSS: 22 << 20}}
 	if got := leakSlope(ms); got != 1<<20 {
 		t.Errorf("leakSlope skips the warm-up cycle: got %v, want %v", got, 1<<20)
 	}
@@ -353,26 +353,26 @@ func golden(t *testing.T, path string, got []byte) {
 func sampleResults() []Result {
 	ms := time.Millisecond
 	return []Result{
-		{Key: check.BenchCircuitBuild, Name: "Circuit Build Performance", Duration: 6 * time.Second,
+		{Key: results.BenchCircuitBuild, Name: "Circuit Build Performance", Duration: 6 * time.Second,
 			TotalOperations: 4, OperationsPerSec: 0.67, Success: true,
 			Latencies:  []time.Duration{60 * ms, 58 * ms, 42 * ms, 71 * ms},
 			P50Latency: 59 * ms, P95Latency: 69650 * time.Microsecond, P99Latency: 70730 * time.Microsecond, MaxLatency: 71 * ms,
 			MemoryInUse:       19 << 20,
 			AdditionalMetrics: map[string]interface{}{"success_rate": 1.0, "target_p95": 5 * time.Second, "meets_target": true}},
-		{Key: check.BenchMemoryUsage, Name: "Memory Usage in Steady State", Duration: 5 * time.Second,
+		{Key: results.BenchMemoryUsage, Name: "Memory Usage in Steady State", Duration: 5 * time.Second,
 			MemoryInUse: 18 << 20, MemoryAllocated: 19 << 20, Success: true,
-			Memory:            []check.MemorySample{{AtS: 0, RSS: 18 << 20}, {AtS: 0.25, RSS: 19 << 20}, {AtS: 0.5, RSS: 17 << 20}},
+			Memory:            []results.MemorySample{{AtS: 0, RSS: 18 << 20}, {AtS: 0.25, RSS: 19 << 20}, {AtS: 0.5, RSS: 17 << 20}},
 			AdditionalMetrics: map[string]interface{}{"median_rss_bytes": uint64(18 << 20)}},
-		{Key: check.BenchMemoryLeaks, Name: "Memory Leak Detection", Duration: 3 * time.Second, Success: false,
+		{Key: results.BenchMemoryLeaks, Name: "Memory Leak Detection", Duration: 3 * time.Second, Success: false,
 			Failures: 2, FailureReasons: map[string]int{"TIMEOUT": 1, "socks: general SOCKS server failure": 1},
 			AdditionalMetrics: map[string]interface{}{"leak_flagged": true, "growth_per_cycle_bytes": 2.5e6}},
-		{Key: check.BenchStreamScaling, Name: "Stream Scaling", Duration: 9 * time.Second, Success: true,
-			Levels: []check.StreamLevel{
+		{Key: results.BenchStreamScaling, Name: "Stream Scaling", Duration: 9 * time.Second, Success: true,
+			Levels: []results.StreamLevel{
 				{Streams: 10, OK: 10, P50S: 0.012, P95S: 0.015, MaxS: 0.016, WallS: 0.02, ThroughputBytesPerS: 512000, Pass: true},
 				{Streams: 3200, OK: 3000, Failed: 200, P50S: 1.2, P95S: 2.5, MaxS: 3, WallS: 3.1, Errors: map[string]int{"timeout": 200}},
 			},
 			StopReason: "knee found", AdditionalMetrics: map[string]interface{}{"stream_capacity": 1600, "knee_streams": 3200}},
-		{Key: check.BenchConcurrentStreams, Name: "Concurrent Streams Performance", Duration: time.Second,
+		{Key: results.BenchConcurrentStreams, Name: "Concurrent Streams Performance", Duration: time.Second,
 			Error: errors.New("client process 42 exited")},
 	}
 }
@@ -394,18 +394,18 @@ func TestWriteSummaryGolden(t *testing.T) {
 // the stream capacity.
 func TestSummaryParsesAsGoTor(t *testing.T) {
 	rs := sampleResults()
-	rs = append(rs, Result{Key: check.BenchCircuitBuildConcurrent, Name: "Concurrent Circuit Build Performance (10 at a time)",
+	rs = append(rs, Result{Key: results.BenchCircuitBuildConcurrent, Name: "Concurrent Circuit Build Performance (10 at a time)",
 		Success: true, Latencies: []time.Duration{time.Millisecond}, P50Latency: time.Millisecond, P95Latency: time.Millisecond,
 		P99Latency: time.Millisecond, MaxLatency: time.Millisecond})
 	var b bytes.Buffer
 	if err := WriteResultsSummary(&b, rs); err != nil {
 		t.Fatal(err)
 	}
-	res, err := check.ParseGoTor(b.Bytes(), "summary")
+	res, err := results.ParseGoTor(b.Bytes(), "summary")
 	if err != nil {
 		t.Fatalf("check cannot read the summary: %v\n%s", err, b.String())
 	}
-	got := map[string]check.Benchmark{}
+	got := map[string]results.Benchmark{}
 	for _, bm := range res.Runs[0].Benchmarks {
 		got[bm.Key] = bm
 	}
@@ -414,10 +414,10 @@ func TestSummaryParsesAsGoTor(t *testing.T) {
 			t.Errorf("benchmark %s (%q) not found; got %v", r.Key, r.Name, res.Runs[0].Benchmarks)
 		}
 	}
-	if lv := got[check.BenchStreamScaling].Levels; len(lv) != 2 || lv[0].Streams != 10 || !lv[0].Pass || lv[1].Pass {
+	if lv := got[results.BenchStreamScaling].Levels; len(lv) != 2 || lv[0].Streams != 10 || !lv[0].Pass || lv[1].Pass {
 		t.Errorf("ladder read as %+v", lv)
 	}
-	if c := got[check.BenchCircuitBuild]; c.P95S != 0.06965 || !c.Success {
+	if c := got[results.BenchCircuitBuild]; c.P95S != 0.06965 || !c.Success {
 		t.Errorf("circuit build read as %+v", c)
 	}
 }
@@ -425,7 +425,7 @@ func TestSummaryParsesAsGoTor(t *testing.T) {
 func TestResultBenchmark(t *testing.T) {
 	rs := sampleResults()
 	b := rs[0].Benchmark()
-	if b.Key != check.BenchCircuitBuild || len(b.LatenciesS) != 4 || b.LatenciesS[2] != 0.042 || b.P95S != 0.06965 {
+	if b.Key != results.BenchCircuitBuild || len(b.LatenciesS) != 4 || b.LatenciesS[2] != 0.042 || b.P95S != 0.06965 {
 		t.Errorf("circuit build converted to %+v", b)
 	}
 	if b.Metrics["target_p95"] != 5 || b.Metrics["meets_target"] != 1 {
@@ -444,28 +444,28 @@ func TestResultBenchmark(t *testing.T) {
 }
 
 func TestEvaluateTargets(t *testing.T) {
-	run := func(p95ms float64, rss uint64, capacity float64) check.Run {
-		return check.Run{Benchmarks: []check.Benchmark{
-			{Key: check.BenchCircuitBuild, LatenciesS: []float64{p95ms / 1000}},
-			{Key: check.BenchMemoryUsage, Memory: []check.MemorySample{{RSS: rss}}},
-			{Key: check.BenchConcurrentStreams, Metrics: map[string]float64{"actual_streams": 100}},
-			{Key: check.BenchStreamScaling, Metrics: map[string]float64{"stream_capacity": capacity}},
+	run := func(p95ms float64, rss uint64, capacity float64) results.Run {
+		return results.Run{Benchmarks: []results.Benchmark{
+			{Key: results.BenchCircuitBuild, LatenciesS: []float64{p95ms / 1000}},
+			{Key: results.BenchMemoryUsage, Memory: []results.MemorySample{{RSS: rss}}},
+			{Key: results.BenchConcurrentStreams, Metrics: map[string]float64{"actual_streams": 100}},
+			{Key: results.BenchStreamScaling, Metrics: map[string]float64{"stream_capacity": capacity}},
 		}}
 	}
 	tests := []struct {
 		name string
-		runs []check.Run
+		runs []results.Run
 		want []bool
 	}{
-		{"all pass", []check.Run{run(65, 19<<20, 3200)}, []bool{true, true, true}},
-		{"slow circuits", []check.Run{run(6000, 19<<20, 3200)}, []bool{false, true, true}},
-		{"memory over", []check.Run{run(65, 60<<20, 3200)}, []bool{true, false, true}},
-		{"median capacity of runs", []check.Run{run(65, 19<<20, 50), run(65, 19<<20, 400), run(65, 19<<20, 800)}, []bool{true, true, true}},
-		{"capacity under", []check.Run{run(65, 19<<20, 50)}, []bool{true, true, false}},
+		{"all pass", []results.Run{run(65, 19<<20, 3200)}, []bool{true, true, true}},
+		{"slow circuits", []results.Run{run(6000, 19<<20, 3200)}, []bool{false, true, true}},
+		{"memory over", []results.Run{run(65, 60<<20, 3200)}, []bool{true, false, true}},
+		{"median capacity of runs", []results.Run{run(65, 19<<20, 50), run(65, 19<<20, 400), run(65, 19<<20, 800)}, []bool{true, true, true}},
+		{"capacity under", []results.Run{run(65, 19<<20, 50)}, []bool{true, true, false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts := EvaluateTargets(&check.Results{Runs: tt.runs}, DefaultConfig())
+			ts := EvaluateTargets(&results.Results{Runs: tt.runs}, DefaultConfig())
 			if len(ts) != len(tt.want) {
 				t.Fatalf("%d targets, want %d: %+v", len(ts), len(tt.want), ts)
 			}
@@ -480,7 +480,7 @@ func TestEvaluateTargets(t *testing.T) {
 
 func TestWriteResultsFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.json")
-	res := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Runs: []check.Run{{Benchmarks: []check.Benchmark{sampleResults()[0].Benchmark()}}}}
+	res := &results.Results{Schema: results.SchemaResultsV1, Suite: results.SuiteName, Runs: []results.Run{{Benchmarks: []results.Benchmark{sampleResults()[0].Benchmark()}}}}
 	if err := WriteResultsFile(path, res); err != nil {
 		t.Fatal(err)
 	}

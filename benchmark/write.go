@@ -6,12 +6,12 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // WriteResultsFile writes res as indented JSON to path, atomically (a
 // temporary file in the same directory, then a rename).
-func WriteResultsFile(path string, res *check.Results) error {
+func WriteResultsFile(path string, res *results.Results) error {
 	data, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding results: %w", err)
@@ -42,8 +42,8 @@ func WriteResultsFile(path string, res *check.Results) error {
 
 // SuiteResults returns the results of the benchmarks run so far as one
 // run, for writing a results file from the seed's API.
-func (s *Suite) SuiteResults() check.Run {
-	var run check.Run
+func (s *Suite) SuiteResults() results.Run {
+	var run results.Run
 	for _, r := range s.Results() {
 		run.Benchmarks = append(run.Benchmarks, r.Benchmark())
 	}

@@ -4,10 +4,13 @@
 package check
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/perfgate/perfgate/results"
 )
 
 // An Estimate is where one gated metric stands after the runs taken so
@@ -59,7 +62,7 @@ func Estimates(rep *Report) []Estimate {
 			continue
 		}
 		e := Estimate{Key: m.Key, Lo: m.Change.Lo, Hi: m.Change.Hi, Threshold: m.AllowedPct / 100}
-		if m.Better == HigherIsBetter {
+		if m.Better == results.HigherIsBetter {
 			e.Lo, e.Hi = -m.Change.Hi, -m.Change.Lo
 		}
 		out = append(out, e)
@@ -162,4 +165,61 @@ func Decide(b Budget, p Progress, est []Estimate) Decision {
 			strings.Join(straddling, ", "), p.Runs, budget)
 	}
 	return d
+}
+
+// Adapt is the adaptive loop, the one the gate runs and quality's replay
+// replays: take b.MinRuns runs per side and compare; then, while Decide
+// asks for more (an interval straddles its threshold and the next round
+// fits in b), take them and compare again. The cost of a round is
+// estimated from the rounds so far (the slowest per run per side) on the
+// clock now, which the caller injects (a replay moves it by the recorded
+// runs' wall times). take takes n more runs per side; compare compares all
+// runs taken so far.
+//
+// Adapt returns the last report and what repetition did (nil when
+// b.MaxRuns ≤ b.MinRuns: repetition off). A failed take ends it with that
+// error and the last report (nil if none).
+func Adapt(ctx context.Context, b Budget, now func() time.Time, take func(ctx context.Context, n int) error,
+	compare func() (*Report, error)) (*Report, *Repetition, error) {
+	start := now()
+	if err := take(ctx, b.MinRuns); err != nil {
+		return nil, nil, err
+	}
+	runs := b.MinRuns
+	cost := now().Sub(start) / time.Duration(runs)
+	rep, err := compare()
+	if err != nil || b.MaxRuns <= b.MinRuns {
+		return rep, nil, err
+	}
+	rec := &Repetition{Planned: runs, MaxRuns: b.MaxRuns, BudgetS: b.Time.Seconds()}
+	for round := 0; ; round++ {
+		d := Decide(b, Progress{Runs: runs, Elapsed: now().Sub(start), RunCost: cost}, Estimates(rep))
+		if round == 0 {
+			rec.Inconclusive = d.Straddling()
+		}
+		if !d.More {
+			rec.Undecided = d.Straddling()
+			switch {
+			case len(rec.Undecided) == 0:
+				rec.Stopped = StoppedDecided
+			case runs+max(b.Step, 1) > b.MaxRuns:
+				rec.Stopped = StoppedMaxRuns
+			default:
+				rec.Stopped = StoppedBudget
+			}
+			break
+		}
+		t0 := now()
+		if err := take(ctx, d.Add); err != nil {
+			rec.Runs, rec.ElapsedS = runs, now().Sub(start).Seconds()
+			return rep, rec, err
+		}
+		runs += d.Add
+		cost = max(cost, now().Sub(t0)/time.Duration(d.Add))
+		if rep, err = compare(); err != nil {
+			return nil, rec, err
+		}
+	}
+	rec.Runs, rec.ElapsedS = runs, now().Sub(start).Seconds()
+	return rep, rec, nil
 }

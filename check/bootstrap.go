@@ -4,26 +4,28 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/perfgate/perfgate/results"
 )
 
 // A side is one side's runs of one metric, ready for resampling.
 type side struct {
 	runs  []runMetric
-	agg   aggregation
+	agg   results.Aggregation
 	q     float64
 	all   []float64 // every sample of every run, sorted (pooled only)
 	withS bool      // every run has samples
 	memo  map[uint64]float64
 }
 
-func newSide(runs []runMetric, m Metric) *side {
-	s := &side{runs: runs, agg: m.agg, q: m.q, withS: true}
+func newSide(runs []runMetric, m results.Metric) *side {
+	s := &side{runs: runs, agg: m.Agg, q: m.Q, withS: true}
 	for _, r := range runs {
 		if r.samples == nil {
 			s.withS = false
 		}
 	}
-	if s.agg == pooledQuantile && s.withS {
+	if s.agg == results.PooledQuantile && s.withS {
 		rs := make([][]float64, len(runs))
 		for i, r := range runs {
 			rs[i] = r.samples
@@ -36,14 +38,14 @@ func newSide(runs []runMetric, m Metric) *side {
 // value is the side's point value: the quantile of the pooled samples, or
 // the median of the runs' values.
 func (s *side) value() float64 {
-	if s.agg == pooledQuantile && s.withS {
-		return Quantile(s.all, s.q)
+	if s.agg == results.PooledQuantile && s.withS {
+		return results.Quantile(s.all, s.q)
 	}
 	v := make([]float64, len(s.runs))
 	for i, r := range s.runs {
 		v[i] = r.value
 	}
-	return median(v)
+	return results.Median(v)
 }
 
 func (s *side) samples() int {
@@ -81,7 +83,7 @@ func (s *side) resample(rng *rand.Rand, w []int, vals []float64) float64 {
 	}
 	var v float64
 	switch {
-	case s.agg == pooledQuantile && s.withS:
+	case s.agg == results.PooledQuantile && s.withS:
 		n := 0
 		for i, r := range s.runs {
 			n += w[i] * len(r.samples)
@@ -105,7 +107,7 @@ func (s *side) resample(rng *rand.Rand, w []int, vals []float64) float64 {
 			return vals[0]
 		}
 		sort.Float64s(vals)
-		v = Quantile(vals, 0.5)
+		v = results.Quantile(vals, 0.5)
 	}
 	if memo {
 		if s.memo == nil {
@@ -221,7 +223,7 @@ type bootResult struct {
 
 // bootstrap resamples both sides and returns the interval of the relative
 // change current/baseline − 1 and the p-value of "no change".
-func bootstrap(base, cur *side, better Direction, resamples int, confidence float64, seed uint64) bootResult {
+func bootstrap(base, cur *side, better results.Direction, resamples int, confidence float64, seed uint64) bootResult {
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	wb := make([]int, len(base.runs))
 	wc := make([]int, len(cur.runs))
@@ -237,7 +239,7 @@ func bootstrap(base, cur *side, better Direction, resamples int, confidence floa
 		r := c/b - 1
 		rel = append(rel, r)
 		wr := r
-		if better == HigherIsBetter {
+		if better == results.HigherIsBetter {
 			wr = -r
 		}
 		if wr <= 0 {
@@ -255,5 +257,5 @@ func bootstrap(base, cur *side, better Direction, resamples int, confidence floa
 	n := float64(len(rel))
 	pw := (1 + float64(better0)) / (n + 1)
 	pb := (1 + float64(worse)) / (n + 1)
-	return bootResult{lo: Quantile(rel, a), hi: Quantile(rel, 1-a), p: math.Min(1, 2*math.Min(pw, pb))}
+	return bootResult{lo: results.Quantile(rel, a), hi: results.Quantile(rel, 1-a), p: math.Min(1, 2*math.Min(pw, pb))}
 }

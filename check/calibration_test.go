@@ -2,6 +2,9 @@ package check
 
 import (
 	"testing"
+
+	"github.com/perfgate/perfgate/internal/fixture"
+	"github.com/perfgate/perfgate/results"
 )
 
 // TestAACalibration replays A/A comparisons of the fixture's fresh private
@@ -34,14 +37,14 @@ func TestAACalibration(t *testing.T) {
 		pairs = sub
 	}
 	cfg := DefaultConfig()
-	cache := map[[2]int]Run{}
-	results := func(scale float64, ns []int) *Results {
-		r := noiseResults(t, 1)
+	cache := map[[2]int]results.Run{}
+	mkResults := func(scale float64, ns []int) *results.Results {
+		r := fixture.Results(t, 1)
 		for i, n := range ns {
 			key := [2]int{n, int(scale * 100)}
 			run, ok := cache[key]
 			if !ok {
-				run = noiseNetwork(t, n, scale)
+				run = fixture.Network(t, n, scale)
 				cache[key] = run
 			}
 			run.Index = i
@@ -51,8 +54,8 @@ func TestAACalibration(t *testing.T) {
 	}
 	alarms, caught, worst := 0, 0, 0.0
 	for _, p := range pairs {
-		base := results(1, p.a)
-		rep, err := Compare(base, results(1, p.b), cfg)
+		base := mkResults(1, p.a)
+		rep, err := Compare(base, mkResults(1, p.b), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,14 +63,14 @@ func TestAACalibration(t *testing.T) {
 			alarms++
 			t.Errorf("A/A %v vs %v: verdict %s: %s", p.a, p.b, rep.Verdict, rep.Headline())
 		}
-		if c := metricOf(t, rep, MetricCircuitBuildP95).Change; c != nil && c.Rel > worst {
+		if c := metricOf(t, rep, results.MetricCircuitBuildP95).Change; c != nil && c.Rel > worst {
 			worst = c.Rel
 		}
-		slow, err := Compare(base, results(2, p.b), cfg)
+		slow, err := Compare(base, mkResults(2, p.b), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m := metricOf(t, slow, MetricCircuitBuildP95); m.Status == StatusRegressed && slow.Verdict == VerdictRegression {
+		if m := metricOf(t, slow, results.MetricCircuitBuildP95); m.Status == StatusRegressed && slow.Verdict == VerdictRegression {
 			caught++
 		} else {
 			t.Errorf("+100 %% %v vs %v: circuit_build_p95 %s (%s)", p.a, p.b, m.Status, m.Reason)
@@ -89,8 +92,8 @@ func TestAACalibrationOneRun(t *testing.T) {
 				continue
 			}
 			pairs++
-			base := noiseResults(t, 1, a)
-			rep, err := Compare(base, noiseResults(t, 1, b), cfg)
+			base := fixture.Results(t, 1, a)
+			rep, err := Compare(base, fixture.Results(t, 1, b), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,11 +101,11 @@ func TestAACalibrationOneRun(t *testing.T) {
 				alarms++
 				t.Errorf("A/A %d vs %d: %s", a, b, rep.Headline())
 			}
-			slow, err := Compare(base, noiseResults(t, 2, b), cfg)
+			slow, err := Compare(base, fixture.Results(t, 2, b), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if metricOf(t, slow, MetricCircuitBuildP95).Status == StatusRegressed {
+			if metricOf(t, slow, results.MetricCircuitBuildP95).Status == StatusRegressed {
 				caught++
 			}
 		}

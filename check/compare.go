@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/perfgate/perfgate/internal/short"
+	"github.com/perfgate/perfgate/results"
 	"golang.org/x/perf/benchmath"
 )
 
@@ -27,7 +29,7 @@ func (e *InputError) Unwrap() error { return e.Err }
 // implausible value (NaN, negative, absurd) in a gated metric. A gated
 // metric missing from the current results, or a failed benchmark, gives a
 // report whose verdict is VerdictError.
-func Compare(baseline, current *Results, cfg Config) (*Report, error) {
+func Compare(baseline, current *results.Results, cfg Config) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -51,13 +53,13 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 		Confidence: cfg.Confidence,
 		Resamples:  cfg.Resamples,
 		Seed:       cfg.Seed,
-		charts:     newChartData(baseline, current),
-		Instrument: Instrument(current.Environment),
+		Samples:    newSamples(baseline, current),
+		Instrument: results.Instrument(current.Environment),
 	}
 	if baseline != nil {
 		bi := sideInfo(baseline)
 		rep.Baseline = &bi
-		rep.EnvironmentDiff = EnvironmentDiff(baseline.Environment, current.Environment)
+		rep.EnvironmentDiff = results.EnvironmentDiff(baseline.Environment, current.Environment)
 	}
 	for _, n := range current.Notes {
 		rep.Notes = append(rep.Notes, "Current: "+n)
@@ -70,7 +72,7 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 	if baseline != nil {
 		for _, run := range baseline.Runs {
 			if run.Error != "" {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("baseline run %d failed: %s", run.Index, oneLine(run.Error)))
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("baseline run %d failed: %s", run.Index, short.Line(run.Error, 201)))
 			}
 		}
 	}
@@ -78,11 +80,11 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 	for _, run := range current.Runs {
 		if run.Error != "" {
 			failed = true
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("current run %d failed: %s", run.Index, oneLine(run.Error)))
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("current run %d failed: %s", run.Index, short.Line(run.Error, 201)))
 		}
 		for _, b := range run.Benchmarks {
 			if b.Error != "" {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("current run %d: benchmark %s failed: %s", run.Index, b.Key, oneLine(b.Error)))
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("current run %d: benchmark %s failed: %s", run.Index, b.Key, short.Line(b.Error, 201)))
 				if isGatedBench(cfg, b.Key) {
 					failed = true
 				}
@@ -93,7 +95,7 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 	weak := map[int]bool{}
 	var widened []string // gated metrics whose allowance few runs widened
 	cache := sampleCache{}
-	for _, m := range Metrics {
+	for _, m := range results.Metrics {
 		mc := cfg.Metrics[m.Key]
 		mr, err := compareMetric(m, mc, baseline, current, cfg, cache)
 		if err != nil {
@@ -164,7 +166,7 @@ func Compare(baseline, current *Results, cfg Config) (*Report, error) {
 }
 
 func isGatedBench(cfg Config, key string) bool {
-	for _, m := range Metrics {
+	for _, m := range results.Metrics {
 		if m.Bench == key && cfg.Metrics[m.Key].Gate {
 			return true
 		}
@@ -172,7 +174,7 @@ func isGatedBench(cfg Config, key string) bool {
 	return false
 }
 
-func sideInfo(r *Results) SideInfo {
+func sideInfo(r *results.Results) SideInfo {
 	si := SideInfo{Suite: r.Suite, Source: r.Source, Runs: len(r.Runs), Environment: r.Environment}
 	if !r.CreatedAt.IsZero() {
 		t := r.CreatedAt
@@ -183,7 +185,7 @@ func sideInfo(r *Results) SideInfo {
 
 // compareMetric computes one metric on both sides. It returns nil when
 // neither side has a metric that does not gate.
-func compareMetric(m Metric, mc MetricConfig, baseline, current *Results, cfg Config, cache sampleCache) (*MetricResult, error) {
+func compareMetric(m results.Metric, mc MetricConfig, baseline, current *results.Results, cfg Config, cache sampleCache) (*MetricResult, error) {
 	cur, err := extractRuns(current, m, cache)
 	if err != nil {
 		return nil, &InputError{"current", err}
@@ -208,7 +210,7 @@ func compareMetric(m Metric, mc MetricConfig, baseline, current *Results, cfg Co
 	mr.Current = sideValue(cs)
 	if mr.Target > 0 {
 		met := mr.Current.Value < mr.Target
-		if m.Better == HigherIsBetter {
+		if m.Better == results.HigherIsBetter {
 			met = mr.Current.Value >= mr.Target
 		}
 		mr.TargetMet = &met
@@ -220,7 +222,7 @@ func compareMetric(m Metric, mc MetricConfig, baseline, current *Results, cfg Co
 	mr.Baseline = sideValue(bs)
 	n := min(len(base), len(cur))
 	mr.AllowedPct = mc.allowedPct(n, cfg.RecommendedRuns)
-	if mr.Baseline.Value <= 0 || m.Unit == UnitBytesPerStep {
+	if mr.Baseline.Value <= 0 || m.Unit == results.UnitBytesPerStep {
 		// No relative change of a zero or signed quantity.
 		return mr, nil
 	}
@@ -255,8 +257,8 @@ func compareMetric(m Metric, mc MetricConfig, baseline, current *Results, cfg Co
 
 // Why a change has no significance test (Change.NA).
 const (
-	naOneValue  = "one value per side"
-	naZeroWidth = "zero-width interval"
+	NAOneValue  = "one value per side"
+	NAZeroWidth = "zero-width interval"
 )
 
 // noiseUnknown says why the noise of a change cannot be measured, or ""
@@ -267,14 +269,14 @@ func noiseUnknown(base, cur *side, ch *Change) string {
 	single := func(s *side) bool { return len(s.runs) == 1 && len(s.runs[0].samples) <= 1 }
 	switch {
 	case single(base) && single(cur):
-		return naOneValue
+		return NAOneValue
 	case !(ch.Hi > ch.Lo):
-		return naZeroWidth
+		return NAZeroWidth
 	}
 	return ""
 }
 
-func sourceName(r *Results) string {
+func sourceName(r *results.Results) string {
 	if r.Source != "" {
 		return r.Source
 	}
@@ -344,7 +346,7 @@ func decide(m *MetricResult) {
 	if m.Change != nil {
 		worse := m.Change.Rel
 		absWorse := m.Current.Value - m.Baseline.Value
-		if m.Better == HigherIsBetter {
+		if m.Better == results.HigherIsBetter {
 			worse, absWorse = -worse, -absWorse
 		}
 		beyond := func(w, a float64) bool {
@@ -356,22 +358,22 @@ func decide(m *MetricResult) {
 		switch {
 		case na != "" && beyond(worse, absWorse):
 			regressed = true
-			why = fmt.Sprintf("%s worse than the baseline, beyond the allowed %s %%; the noise cannot be measured (n/a: %s), so the allowance alone decides", fmtPctAbs(worse), trimF(m.AllowedPct, 1), na)
+			why = fmt.Sprintf("%s worse than the baseline, beyond the allowed %s %%; the noise cannot be measured (n/a: %s), so the allowance alone decides", fmtPctAbs(worse), FormatFloat(m.AllowedPct, 1), na)
 		case na != "" && beyond(-worse, -absWorse):
 			improved = true
-			why = fmt.Sprintf("%s better than the baseline, beyond the allowed %s %%; the noise cannot be measured (n/a: %s), so the allowance alone decides", fmtPctAbs(-worse), trimF(m.AllowedPct, 1), na)
+			why = fmt.Sprintf("%s better than the baseline, beyond the allowed %s %%; the noise cannot be measured (n/a: %s), so the allowance alone decides", fmtPctAbs(-worse), FormatFloat(m.AllowedPct, 1), na)
 		case na != "":
-			why = fmt.Sprintf("within the allowed %s %% (no significance test, n/a: %s)", trimF(m.AllowedPct, 1), na)
+			why = fmt.Sprintf("within the allowed %s %% (no significance test, n/a: %s)", FormatFloat(m.AllowedPct, 1), na)
 		case beyond(worse, absWorse) && m.Change.Significant:
 			regressed = true
-			why = fmt.Sprintf("%s worse than the baseline, beyond the allowed %s %% and the noise (%s)", fmtPctAbs(worse), trimF(m.AllowedPct, 1), fmtP(m.Change.PAdj))
+			why = fmt.Sprintf("%s worse than the baseline, beyond the allowed %s %% and the noise (%s)", fmtPctAbs(worse), FormatFloat(m.AllowedPct, 1), FormatP(m.Change.PAdj))
 		case beyond(worse, absWorse):
-			why = fmt.Sprintf("%s worse, beyond the allowed %s %% but within the noise of the runs (%s)", fmtPctAbs(worse), trimF(m.AllowedPct, 1), fmtP(m.Change.PAdj))
+			why = fmt.Sprintf("%s worse, beyond the allowed %s %% but within the noise of the runs (%s)", fmtPctAbs(worse), FormatFloat(m.AllowedPct, 1), FormatP(m.Change.PAdj))
 		case beyond(-worse, -absWorse) && m.Change.Significant:
 			improved = true
-			why = fmt.Sprintf("%s better than the baseline (%s)", fmtPctAbs(-worse), fmtP(m.Change.PAdj))
+			why = fmt.Sprintf("%s better than the baseline (%s)", fmtPctAbs(-worse), FormatP(m.Change.PAdj))
 		default:
-			why = fmt.Sprintf("within the allowed %s %%", trimF(m.AllowedPct, 1))
+			why = fmt.Sprintf("within the allowed %s %%", FormatFloat(m.AllowedPct, 1))
 		}
 	}
 	targetMissed := m.TargetMet != nil && !*m.TargetMet
@@ -402,13 +404,15 @@ func decide(m *MetricResult) {
 	}
 }
 
-func fmtPctAbs(f float64) string { return strings.TrimPrefix(trimF(math.Abs(f)*100, 1), "-") + " %" }
+func fmtPctAbs(f float64) string {
+	return strings.TrimPrefix(FormatFloat(math.Abs(f)*100, 1), "-") + " %"
+}
 
 // benchmarkRows summarises every benchmark of r, flagging implausible
 // additional metrics (left out) in the warnings.
-func benchmarkRows(r *Results, warnings []string, cache sampleCache) ([]BenchmarkRow, []string) {
+func benchmarkRows(r *results.Results, warnings []string, cache sampleCache) ([]BenchmarkRow, []string) {
 	var order []string
-	byKey := map[string][]*Benchmark{}
+	byKey := map[string][]*results.Benchmark{}
 	for i := range r.Runs {
 		for j := range r.Runs[i].Benchmarks {
 			b := &r.Runs[i].Benchmarks[j]
@@ -431,7 +435,7 @@ func benchmarkRows(r *Results, warnings []string, cache sampleCache) ([]Benchmar
 				row.Succeeded++
 			}
 			if b.Error != "" {
-				row.Errors = append(row.Errors, oneLine(b.Error))
+				row.Errors = append(row.Errors, short.Line(b.Error, 201))
 			}
 			row.Operations += b.TotalOperations
 			row.Failures += b.Failures
@@ -442,7 +446,7 @@ func benchmarkRows(r *Results, warnings []string, cache sampleCache) ([]Benchmar
 			} else if len(b.LatenciesS) > 0 {
 				var l []float64
 				for _, v := range b.LatenciesS {
-					if plausible(UnitSeconds, v) {
+					if results.Plausible(results.UnitSeconds, v) {
 						l = append(l, v)
 					}
 				}
@@ -451,12 +455,12 @@ func benchmarkRows(r *Results, warnings []string, cache sampleCache) ([]Benchmar
 			}
 			p50, p95, p99, mx = append(p50, b.P50S), append(p95, b.P95S), append(p99, b.P99S), append(mx, b.MaxS)
 			for ek, ev := range b.Metrics {
-				if !plausibleExtra(ek, ev) {
+				if !results.PlausibleExtra(ek, ev) {
 					id := k + "." + ek
 					if !flagged[id] {
 						flagged[id] = true
 						shown := fmtFloat(ev)
-						if u := unitOfExtra(ek); u != "" && !math.IsNaN(ev) && !math.IsInf(ev, 0) {
+						if u := results.UnitOfExtra(ek); u != "" && !math.IsNaN(ev) && !math.IsInf(ev, 0) {
 							shown = FormatValue(ev, u)
 						}
 						warnings = append(warnings, fmt.Sprintf("%s: %s = %s is implausible (a measurement bug such as an unsigned underflow); left out", k, ek, shown))
@@ -469,15 +473,15 @@ func benchmarkRows(r *Results, warnings []string, cache sampleCache) ([]Benchmar
 		lat := mergeSorted(lats)
 		row.Samples = len(lat)
 		if len(lat) > 0 {
-			row.P50S, row.P95S, row.P99S, row.MaxS = Quantile(lat, 0.5), Quantile(lat, 0.95), Quantile(lat, 0.99), lat[len(lat)-1]
+			row.P50S, row.P95S, row.P99S, row.MaxS = results.Quantile(lat, 0.5), results.Quantile(lat, 0.95), results.Quantile(lat, 0.99), lat[len(lat)-1]
 		} else {
-			row.P50S, row.P95S, row.P99S, row.MaxS = median(p50), median(p95), median(p99), median(mx)
+			row.P50S, row.P95S, row.P99S, row.MaxS = results.Median(p50), results.Median(p95), results.Median(p99), results.Median(mx)
 		}
-		row.OpsPerSec, row.MemoryInUse = median(ops), median(mem)
+		row.OpsPerSec, row.MemoryInUse = results.Median(ops), results.Median(mem)
 		if len(extra) > 0 {
 			row.Extra = map[string]float64{}
 			for ek, ev := range extra {
-				row.Extra[ek] = median(ev)
+				row.Extra[ek] = results.Median(ev)
 			}
 		}
 		rows = append(rows, row)

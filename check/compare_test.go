@@ -5,90 +5,56 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/perfgate/perfgate/internal/fixture"
+	"github.com/perfgate/perfgate/results"
 )
 
 // mutate returns a deep-enough copy of r changed by f.
-func mutate(r *Results, f func(r *Results)) *Results {
-	c := *r
-	c.Runs = make([]Run, len(r.Runs))
-	for i, run := range r.Runs {
-		run.Benchmarks = append([]Benchmark(nil), run.Benchmarks...)
-		for j := range run.Benchmarks {
-			b := &run.Benchmarks[j]
-			b.LatenciesS = append([]float64(nil), b.LatenciesS...)
-			b.Memory = append([]MemorySample(nil), b.Memory...)
-			b.Levels = append([]StreamLevel(nil), b.Levels...)
-		}
-		c.Runs[i] = run
-	}
-	f(&c)
-	return &c
-}
-
-func eachBench(r *Results, key string, f func(b *Benchmark)) {
-	for i := range r.Runs {
-		for j := range r.Runs[i].Benchmarks {
-			if r.Runs[i].Benchmarks[j].Key == key {
-				f(&r.Runs[i].Benchmarks[j])
-			}
-		}
-	}
-}
-
-func scaleLatency(s float64) func(*Results) {
-	return func(r *Results) {
-		eachBench(r, BenchCircuitBuild, func(b *Benchmark) {
-			for i := range b.LatenciesS {
-				b.LatenciesS[i] *= s
-			}
-		})
-	}
-}
-
 func TestCompareVerdicts(t *testing.T) {
-	base := noiseResults(t, 1, 1, 2, 3)
-	cur := noiseResults(t, 1, 4, 5, 6)
+	base := fixture.Results(t, 1, 1, 2, 3)
+	cur := fixture.Results(t, 1, 4, 5, 6)
 	gateOff := DefaultConfig()
-	mc := gateOff.Metrics[MetricCircuitBuildP95]
+	mc := gateOff.Metrics[results.MetricCircuitBuildP95]
 	mc.Gate = false
-	gateOff.Metrics[MetricCircuitBuildP95] = mc
+	gateOff.Metrics[results.MetricCircuitBuildP95] = mc
 	absAllow := DefaultConfig()
-	mc = absAllow.Metrics[MetricCircuitBuildP95]
+	mc = absAllow.Metrics[results.MetricCircuitBuildP95]
 	mc.AllowedRegressionAbs = 1 // a whole second
-	absAllow.Metrics[MetricCircuitBuildP95] = mc
+	absAllow.Metrics[results.MetricCircuitBuildP95] = mc
 
 	tests := []struct {
 		name     string
-		base     *Results
-		cur      *Results
+		base     *results.Results
+		cur      *results.Results
 		cfg      Config
 		verdict  Verdict
 		metric   string
 		status   Status
 		contains string // in the reason or warnings
 	}{
-		{"same input passes", base, base, DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusPass, "within the allowed 10 %"},
-		{"A/A of other networks passes", base, cur, DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusPass, ""},
-		{"150 % slower circuits regress", base, mutate(cur, scaleLatency(2.5)), DefaultConfig(), VerdictRegression, MetricCircuitBuildP95, StatusRegressed, "beyond the allowed 10 %"},
-		{"90 % faster circuits improve", base, mutate(cur, scaleLatency(0.1)), DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusImproved, "better"},
-		{"circuits over 5 s miss the target", nil, mutate(cur, scaleLatency(100)), DefaultConfig(), VerdictRegression, MetricCircuitBuildP95, StatusTargetMissed, "misses the target < 5 s"},
-		{"no baseline checks targets", nil, cur, DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusNoBaseline, "meets its target"},
-		{"RSS 25 % higher regresses", base, mutate(cur, func(r *Results) {
-			eachBench(r, BenchMemoryUsage, func(b *Benchmark) {
+		{"same input passes", base, base, DefaultConfig(), VerdictPass, results.MetricCircuitBuildP95, StatusPass, "within the allowed 10 %"},
+		{"A/A of other networks passes", base, cur, DefaultConfig(), VerdictPass, results.MetricCircuitBuildP95, StatusPass, ""},
+		{"150 % slower circuits regress", base, fixture.Mutate(cur, fixture.ScaleLatency(2.5)), DefaultConfig(), VerdictRegression, results.MetricCircuitBuildP95, StatusRegressed, "beyond the allowed 10 %"},
+		{"90 % faster circuits improve", base, fixture.Mutate(cur, fixture.ScaleLatency(0.1)), DefaultConfig(), VerdictPass, results.MetricCircuitBuildP95, StatusImproved, "better"},
+		{"circuits over 5 s miss the target", nil, fixture.Mutate(cur, fixture.ScaleLatency(100)), DefaultConfig(), VerdictRegression, results.MetricCircuitBuildP95, StatusTargetMissed, "misses the target < 5 s"},
+		{"no baseline checks targets", nil, cur, DefaultConfig(), VerdictPass, results.MetricCircuitBuildP95, StatusNoBaseline, "meets its target"},
+		{"RSS 25 % higher regresses", base, fixture.Mutate(cur, func(r *results.Results) {
+			fixture.EachBench(r, results.BenchMemoryUsage, func(b *results.Benchmark) {
 				for i := range b.Memory {
 					b.Memory[i].RSS = b.Memory[i].RSS * 5 / 4
 				}
 			})
-		}), DefaultConfig(), VerdictRegression, MetricMemorySteadyRSS, StatusRegressed, ""},
-		{"RSS over 50 MiB misses the target", base, mutate(cur, func(r *Results) {
-			eachBench(r, BenchMemoryUsage, func(b *Benchmark) {
+		}), DefaultConfig(), VerdictRegression, results.MetricMemorySteadyRSS, StatusRegressed, ""},
+		{"RSS over 50 MiB misses the target", base, fixture.Mutate(cur, func(r *results.Results) {
+			fixture.EachBench(r, results.BenchMemoryUsage, func(b *results.Benchmark) {
 				for i := range b.Memory {
-					b.Memory[i].RSS = 60 * MiB
+					b.Memory[i].RSS = 60 * results.MiB
 				}
 			})
-		}), DefaultConfig(), VerdictRegression, MetricMemorySteadyRSS, StatusTargetMissed, "50 MiB"},
-		{"capacity halved regresses", base, mutate(cur, func(r *Results) {
-			eachBench(r, BenchStreamScaling, func(b *Benchmark) {
+		}), DefaultConfig(), VerdictRegression, results.MetricMemorySteadyRSS, StatusTargetMissed, "50 MiB"},
+		{"capacity halved regresses", base, fixture.Mutate(cur, func(r *results.Results) {
+			fixture.EachBench(r, results.BenchStreamScaling, func(b *results.Benchmark) {
 				// A client that serves at most 400 streams at once.
 				for i := range b.Levels {
 					if l := &b.Levels[i]; l.Streams > 400 {
@@ -96,30 +62,30 @@ func TestCompareVerdicts(t *testing.T) {
 					}
 				}
 			})
-		}), DefaultConfig(), VerdictRegression, MetricStreamCapacity, StatusRegressed, ""},
-		{"capacity under 100 misses the target", nil, mutate(cur, func(r *Results) {
-			eachBench(r, BenchStreamScaling, func(b *Benchmark) {
+		}), DefaultConfig(), VerdictRegression, results.MetricStreamCapacity, StatusRegressed, ""},
+		{"capacity under 100 misses the target", nil, fixture.Mutate(cur, func(r *results.Results) {
+			fixture.EachBench(r, results.BenchStreamScaling, func(b *results.Benchmark) {
 				// Half the streams of the first level (10) fail.
 				l := &b.Levels[0]
 				l.OK, l.Failed, l.Pass = l.Streams/2, l.Streams-l.Streams/2, false
 			})
-		}), DefaultConfig(), VerdictRegression, MetricStreamCapacity, StatusTargetMissed, "≥ 100"},
-		{"a metric that does not gate cannot fail", base, mutate(cur, scaleLatency(2.5)), gateOff, VerdictPass, MetricCircuitBuildP95, StatusRegressed, ""},
-		{"an absolute allowance must be exceeded too", base, mutate(cur, scaleLatency(2.5)), absAllow, VerdictPass, MetricCircuitBuildP95, StatusPass, ""},
-		{"a gated metric missing is an error", base, mutate(cur, func(r *Results) {
+		}), DefaultConfig(), VerdictRegression, results.MetricStreamCapacity, StatusTargetMissed, "≥ 100"},
+		{"a metric that does not gate cannot fail", base, fixture.Mutate(cur, fixture.ScaleLatency(2.5)), gateOff, VerdictPass, results.MetricCircuitBuildP95, StatusRegressed, ""},
+		{"an absolute allowance must be exceeded too", base, fixture.Mutate(cur, fixture.ScaleLatency(2.5)), absAllow, VerdictPass, results.MetricCircuitBuildP95, StatusPass, ""},
+		{"a gated metric missing is an error", base, fixture.Mutate(cur, func(r *results.Results) {
 			for i := range r.Runs {
 				r.Runs[i].Benchmarks = r.Runs[i].Benchmarks[:1]
 			}
-		}), DefaultConfig(), VerdictError, MetricMemorySteadyRSS, StatusError, "missing from the current results"},
-		{"a failed run is an error", base, mutate(cur, func(r *Results) { r.Runs[1].Error = "network did not start" }), DefaultConfig(), VerdictError, MetricCircuitBuildP95, StatusPass, "network did not start"},
-		{"a failed gated benchmark is an error", base, mutate(cur, func(r *Results) {
-			eachBench(r, BenchCircuitBuild, func(b *Benchmark) { b.Error = "client died" })
-		}), DefaultConfig(), VerdictError, MetricCircuitBuildP95, StatusPass, "client died"},
-		{"one run per side is weak", noiseResults(t, 1, 1), noiseResults(t, 1, 2), DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusPass, "Weak comparison"},
-		{"another environment is flagged", base, mutate(cur, func(r *Results) { r.Environment.CPUModel = "Other CPU" }), DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusPass, ""},
-		{"a NaN outside the gate is left out", base, mutate(cur, func(r *Results) {
-			r.Runs[0].Benchmarks = append(r.Runs[0].Benchmarks, Benchmark{Key: BenchCircuitBuildPool, LatenciesS: []float64{0.1, math.NaN()}})
-		}), DefaultConfig(), VerdictPass, MetricCircuitBuildP95, StatusPass, "circuit_build_pool_p95 left out"},
+		}), DefaultConfig(), VerdictError, results.MetricMemorySteadyRSS, StatusError, "missing from the current results"},
+		{"a failed run is an error", base, fixture.Mutate(cur, func(r *results.Results) { r.Runs[1].Error = "network did not start" }), DefaultConfig(), VerdictError, results.MetricCircuitBuildP95, StatusPass, "network did not start"},
+		{"a failed gated benchmark is an error", base, fixture.Mutate(cur, func(r *results.Results) {
+			fixture.EachBench(r, results.BenchCircuitBuild, func(b *results.Benchmark) { b.Error = "client died" })
+		}), DefaultConfig(), VerdictError, results.MetricCircuitBuildP95, StatusPass, "client died"},
+		{"one run per side is weak", fixture.Results(t, 1, 1), fixture.Results(t, 1, 2), DefaultConfig(), VerdictPass, results.MetricCircuitBuildP95, StatusPass, "Weak comparison"},
+		{"another environment is flagged", base, fixture.Mutate(cur, func(r *results.Results) { r.Environment.CPUModel = "Other CPU" }), DefaultConfig(), VerdictPass, results.MetricCircuitBuildP95, StatusPass, ""},
+		{"a NaN outside the gate is left out", base, fixture.Mutate(cur, func(r *results.Results) {
+			r.Runs[0].Benchmarks = append(r.Runs[0].Benchmarks, results.Benchmark{Key: results.BenchCircuitBuildPool, LatenciesS: []float64{0.1, math.NaN()}})
+		}), DefaultConfig(), VerdictPass, results.MetricCircuitBuildP95, StatusPass, "circuit_build_pool_p95 left out"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,7 +116,7 @@ func TestCompareVerdicts(t *testing.T) {
 		})
 	}
 	t.Run("environment differences are listed", func(t *testing.T) {
-		rep, _ := Compare(base, mutate(cur, func(r *Results) { r.Environment.CPUModel = "Other CPU"; r.Environment.TorVersion = "0.4.8.1" }), DefaultConfig())
+		rep, _ := Compare(base, fixture.Mutate(cur, func(r *results.Results) { r.Environment.CPUModel = "Other CPU"; r.Environment.TorVersion = "0.4.8.1" }), DefaultConfig())
 		if got := strings.Join(rep.EnvironmentDiff, "; "); !strings.Contains(got, "CPU Test CPU → Other CPU") || !strings.Contains(got, "tor 0.4.9.11 → 0.4.8.1") {
 			t.Errorf("environment diff %q", got)
 		}
@@ -167,20 +133,20 @@ func TestCompareVerdicts(t *testing.T) {
 }
 
 func TestCompareInputErrors(t *testing.T) {
-	base := noiseResults(t, 1, 1, 2, 3)
-	cur := noiseResults(t, 1, 4, 5, 6)
+	base := fixture.Results(t, 1, 1, 2, 3)
+	cur := fixture.Results(t, 1, 4, 5, 6)
 	tests := []struct {
 		name      string
-		base, cur *Results
+		base, cur *results.Results
 		side      string
 		contains  string
 	}{
-		{"another suite", mutate(base, func(r *Results) { r.Suite = "go-tor" }), cur, "baseline", "suite"},
-		{"NaN latency", base, mutate(cur, func(r *Results) { r.Runs[0].Benchmarks[0].LatenciesS[3] = math.NaN() }), "current", "sample 4 is NaN"},
-		{"negative latency", base, mutate(cur, func(r *Results) { r.Runs[0].Benchmarks[0].LatenciesS[0] = -1 }), "current", "sample 1 is -1"},
-		{"absurd RSS in the baseline", mutate(base, func(r *Results) { r.Runs[2].Benchmarks[1].Memory[0].RSS = math.MaxUint64 }), cur, "baseline", "not a plausible value in bytes"},
-		{"no runs", base, mutate(cur, func(r *Results) { r.Runs = nil }), "current", "no runs"},
-		{"unknown schema", base, mutate(cur, func(r *Results) { r.Schema = "perfgate/results/v9" }), "current", "unknown schema"},
+		{"another suite", fixture.Mutate(base, func(r *results.Results) { r.Suite = "go-tor" }), cur, "baseline", "suite"},
+		{"NaN latency", base, fixture.Mutate(cur, func(r *results.Results) { r.Runs[0].Benchmarks[0].LatenciesS[3] = math.NaN() }), "current", "sample 4 is NaN"},
+		{"negative latency", base, fixture.Mutate(cur, func(r *results.Results) { r.Runs[0].Benchmarks[0].LatenciesS[0] = -1 }), "current", "sample 1 is -1"},
+		{"absurd RSS in the baseline", fixture.Mutate(base, func(r *results.Results) { r.Runs[2].Benchmarks[1].Memory[0].RSS = math.MaxUint64 }), cur, "baseline", "not a plausible value in bytes"},
+		{"no runs", base, fixture.Mutate(cur, func(r *results.Results) { r.Runs = nil }), "current", "no runs"},
+		{"unknown schema", base, fixture.Mutate(cur, func(r *results.Results) { r.Schema = "perfgate/results/v9" }), "current", "unknown schema"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,12 +189,12 @@ func TestQuantile(t *testing.T) {
 	s := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 	for _, tc := range []struct{ q, want float64 }{{0, 1}, {0.5, 5.5}, {0.95, 9.55}, {1, 10}, {0.25, 3.25}} {
 		t.Run("", func(t *testing.T) {
-			if got := Quantile(s, tc.q); math.Abs(got-tc.want) > 1e-12 {
+			if got := results.Quantile(s, tc.q); math.Abs(got-tc.want) > 1e-12 {
 				t.Errorf("Quantile(%g) = %g, want %g", tc.q, got, tc.want)
 			}
 		})
 	}
-	if !math.IsNaN(Quantile(nil, 0.5)) {
+	if !math.IsNaN(results.Quantile(nil, 0.5)) {
 		t.Error("Quantile of nothing is not NaN")
 	}
 }
@@ -242,11 +208,11 @@ func TestRankTestFromFiveRuns(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.Test = TestRank
-			rep, err := Compare(noiseResults(t, 1, 1, 2, 3, 4, 5), noiseResults(t, tc.scale, 4, 5, 6, 7, 8), cfg)
+			rep, err := Compare(fixture.Results(t, 1, 1, 2, 3, 4, 5), fixture.Results(t, tc.scale, 4, 5, 6, 7, 8), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := metricOf(t, rep, MetricCircuitBuildP95)
+			m := metricOf(t, rep, results.MetricCircuitBuildP95)
 			if m.Change.Test != "Mann–Whitney U over runs" || m.Status != tc.status {
 				t.Errorf("test %q, status %s (%s)", m.Change.Test, m.Status, m.Reason)
 			}

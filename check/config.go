@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
+	"github.com/perfgate/perfgate/results"
 	"gopkg.in/yaml.v3"
 )
 
@@ -66,44 +65,12 @@ func (q *Quantity) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
 		return fmt.Errorf("line %d: want a number or a quantity like 5s or 50MiB", n.Line)
 	}
-	v, err := ParseQuantity(n.Value)
+	v, err := results.ParseQuantity(n.Value)
 	if err != nil {
 		return fmt.Errorf("line %d: %w", n.Line, err)
 	}
 	*q = Quantity(v)
 	return nil
-}
-
-var byteUnits = map[string]float64{
-	"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
-	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40, "pib": 1 << 50, "eib": 1 << 60,
-}
-
-// ParseQuantity parses "12", "5s", "250ms", "1m44.9s", "50MiB", "146.5 KiB".
-func ParseQuantity(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	if v, err := strconv.ParseFloat(t, 64); err == nil {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, fmt.Errorf("%q is not a finite number", s)
-		}
-		return v, nil
-	}
-	if d, err := time.ParseDuration(strings.ReplaceAll(t, " ", "")); err == nil {
-		return d.Seconds(), nil
-	}
-	i := strings.IndexFunc(t, func(r rune) bool {
-		return !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == 'e' || r == 'E')
-	})
-	if i > 0 {
-		num, unit := strings.TrimSpace(t[:i]), strings.ToLower(strings.TrimSpace(t[i:]))
-		if f, ok := byteUnits[unit]; ok {
-			v, err := strconv.ParseFloat(num, 64)
-			if err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
-				return v * f, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("%q is not a number, a duration (5s) or a byte size (50MiB)", s)
 }
 
 // DefaultConfig returns the defaults: the three gated metrics with the
@@ -129,17 +96,17 @@ func DefaultConfig() Config {
 		Test:               TestWelch,
 		RecommendedRuns:    5,
 	}
-	for _, m := range Metrics {
+	for _, m := range results.Metrics {
 		mc := MetricConfig{Gate: m.Gates, Target: Quantity(m.Target), AllowedRegressionPct: 10,
 			AllowedRegressionPctFewRuns: map[int]float64{1: 20, 2: 15}}
 		switch m.Key {
-		case MetricCircuitBuildP95:
+		case results.MetricCircuitBuildP95:
 			mc.AllowedRegressionPct = 10
 			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 80, 2: 15, 3: 10}
-		case MetricMemorySteadyRSS:
+		case results.MetricMemorySteadyRSS:
 			mc.AllowedRegressionPct = 5
 			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 10, 2: 10, 3: 5}
-		case MetricStreamCapacity:
+		case results.MetricStreamCapacity:
 			mc.AllowedRegressionPct = 10
 			mc.AllowedRegressionPctFewRuns = map[int]float64{1: 30, 2: 15, 3: 10}
 		}
@@ -171,7 +138,7 @@ type fileMetricConfig struct {
 // LoadConfig reads a YAML config over DefaultConfig. Unknown keys and
 // unknown metric names are errors that name the file and line.
 func LoadConfig(path string) (Config, error) {
-	data, err := readLimited(path)
+	data, err := results.ReadFile(path)
 	if err != nil {
 		return Config{}, err
 	}
@@ -284,7 +251,7 @@ func (c Config) Validate() error {
 		}
 	}
 	for k := range c.Metrics {
-		if _, ok := MetricByKey(k); !ok {
+		if _, ok := results.MetricByKey(k); !ok {
 			return fmt.Errorf("unknown metric %q (known: %s)", k, strings.Join(metricKeys(), ", "))
 		}
 	}
@@ -308,8 +275,8 @@ func (mc MetricConfig) allowedPct(runs, recommended int) float64 {
 }
 
 func metricKeys() []string {
-	k := make([]string, len(Metrics))
-	for i, m := range Metrics {
+	k := make([]string, len(results.Metrics))
+	for i, m := range results.Metrics {
 		k[i] = m.Key
 	}
 	return k

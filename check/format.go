@@ -5,36 +5,38 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/perfgate/perfgate/results"
 )
 
 // FormatValue renders a value of a unit for humans: latencies in ms or s,
 // memory in binary units (KiB, MiB, GiB), counts without decimals.
 func FormatValue(v float64, unit string) string {
 	switch unit {
-	case UnitSeconds:
+	case results.UnitSeconds:
 		switch a := math.Abs(v); {
 		case a >= 10:
-			return trimF(v, 1) + " s"
+			return FormatFloat(v, 1) + " s"
 		case a >= 1:
-			return trimF(v, 2) + " s"
+			return FormatFloat(v, 2) + " s"
 		case a >= 0.001 || a == 0:
-			return trimF(v*1e3, 1) + " ms"
+			return FormatFloat(v*1e3, 1) + " ms"
 		default:
-			return trimF(v*1e6, 1) + " µs"
+			return FormatFloat(v*1e6, 1) + " µs"
 		}
-	case UnitBytes, UnitBytesPerStep:
+	case results.UnitBytes, results.UnitBytesPerStep:
 		s := formatBytes(v)
-		if unit == UnitBytesPerStep {
+		if unit == results.UnitBytesPerStep {
 			s += "/cycle"
 		}
 		return s
-	case UnitStreams:
+	case results.UnitStreams:
 		// Whole streams: the capacity is an estimate between levels.
 		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
-	case UnitRatio:
-		return trimF(v*100, 1) + " %"
-	case UnitPerSecond:
-		return trimF(v, 1) + "/s"
+	case results.UnitRatio:
+		return FormatFloat(v*100, 1) + " %"
+	case results.UnitPerSecond:
+		return FormatFloat(v, 1) + "/s"
 	}
 	return strconv.FormatFloat(v, 'g', 6, 64)
 }
@@ -49,13 +51,13 @@ func formatBytes(v float64) string {
 		i++
 	}
 	if i == 0 {
-		return trimF(v, 0) + " B"
+		return FormatFloat(v, 0) + " B"
 	}
-	return trimF(v, 1) + " " + units[i]
+	return FormatFloat(v, 1) + " " + units[i]
 }
 
-// trimF formats v with at most prec decimals.
-func trimF(v float64, prec int) string {
+// FormatFloat formats v with at most prec decimals.
+func FormatFloat(v float64, prec int) string {
 	s := strconv.FormatFloat(v, 'f', prec, 64)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
@@ -66,10 +68,10 @@ func trimF(v float64, prec int) string {
 	return s
 }
 
-// fmtPct renders a relative change as a signed percentage.
-func fmtPct(rel float64) string {
+// FormatPct renders a relative change as a signed percentage.
+func FormatPct(rel float64) string {
 	p := rel * 100
-	s := trimF(p, 1)
+	s := FormatFloat(p, 1)
 	if s == "0" {
 		return "±0 %"
 	}
@@ -81,8 +83,8 @@ func fmtPct(rel float64) string {
 	return s + " %"
 }
 
-// fmtP renders a p-value.
-func fmtP(p float64) string {
+// FormatP renders a p-value.
+func FormatP(p float64) string {
 	if p < 0.001 {
 		return "p<0.001"
 	}

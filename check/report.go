@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/perfgate/perfgate/internal/short"
+	"github.com/perfgate/perfgate/results"
 )
 
 // SchemaVerdictV1 is the schema field of a JSON verdict (WriteJSON).
@@ -79,30 +82,30 @@ type Report struct {
 	Resamples       int     `json:"resamples"`
 	Seed            uint64  `json:"seed"`
 
-	// charts holds the samples the markdown report draws; nil for a
+	// Samples are the raw samples the markdown report draws; nil for a
 	// report read back from its JSON.
-	charts *chartData
+	Samples *Samples `json:"-"`
 }
 
 // SideInfo describes one side of a comparison.
 type SideInfo struct {
-	Path        string      `json:"path,omitempty"`
-	Suite       string      `json:"suite"`
-	Source      string      `json:"source,omitempty"`
-	Runs        int         `json:"runs"`
-	Commit      string      `json:"commit,omitempty"`
-	Ref         string      `json:"ref,omitempty"`
-	CreatedAt   *time.Time  `json:"created_at,omitempty"`
-	Environment Environment `json:"environment"`
+	Path        string              `json:"path,omitempty"`
+	Suite       string              `json:"suite"`
+	Source      string              `json:"source,omitempty"`
+	Runs        int                 `json:"runs"`
+	Commit      string              `json:"commit,omitempty"`
+	Ref         string              `json:"ref,omitempty"`
+	CreatedAt   *time.Time          `json:"created_at,omitempty"`
+	Environment results.Environment `json:"environment"`
 }
 
 // A MetricResult is the comparison of one metric.
 type MetricResult struct {
-	Key    string    `json:"key"`
-	Label  string    `json:"label"`
-	Unit   string    `json:"unit"`
-	Better Direction `json:"better"`
-	Gated  bool      `json:"gated"`
+	Key    string            `json:"key"`
+	Label  string            `json:"label"`
+	Unit   string            `json:"unit"`
+	Better results.Direction `json:"better"`
+	Gated  bool              `json:"gated"`
 	// Baseline and Current are nil when the side lacks the metric.
 	Baseline *SideValue `json:"baseline,omitempty"`
 	Current  *SideValue `json:"current,omitempty"`
@@ -122,7 +125,7 @@ type MetricResult struct {
 
 // TargetOp is "<" for metrics where lower is better, "≥" otherwise.
 func (m MetricResult) TargetOp() string {
-	if m.Better == HigherIsBetter {
+	if m.Better == results.HigherIsBetter {
 		return "≥"
 	}
 	return "<"
@@ -268,7 +271,7 @@ func StoredComparison(r *Report) string {
 		parts = append(parts, "recorded "+bl.CreatedAt.UTC().Format("2006-01-02"))
 	}
 	if bl.Commit != "" {
-		parts = append(parts, "commit "+truncate(bl.Commit, 12))
+		parts = append(parts, "commit "+short.Cut(bl.Commit, 12))
 	}
 	if bl.Environment.CPUModel != "" {
 		parts = append(parts, "on "+bl.Environment.CPUModel)
@@ -296,36 +299,29 @@ func (r *Report) Headline() string {
 		case r.Verdict == VerdictPass:
 			parts = append(parts, shortChange(m))
 		case m.Status == StatusRegressed || m.Status == StatusTargetMissed || m.Status == StatusError:
-			parts = append(parts, fmt.Sprintf("%s (%s)", shortChange(m), statusWord(m.Status)))
+			parts = append(parts, fmt.Sprintf("%s (%s)", shortChange(m), m.Status.Words()))
 		}
 	}
 	h := string(r.Verdict)
 	if len(parts) > 0 {
 		h += ": " + strings.Join(parts, ", ")
 	}
-	return truncate(h, 140)
+	return short.Cut(h, 140)
 }
 
 func shortChange(m MetricResult) string {
 	name := m.Label
 	switch {
 	case m.Change != nil:
-		return fmt.Sprintf("%s %s", name, fmtPct(m.Change.Rel))
+		return fmt.Sprintf("%s %s", name, FormatPct(m.Change.Rel))
 	case m.Current != nil:
 		return fmt.Sprintf("%s %s", name, FormatValue(m.Current.Value, m.Unit))
 	}
 	return name + " missing"
 }
 
-func statusWord(s Status) string { return strings.ReplaceAll(string(s), "_", " ") }
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
+// Words is the status in words: "target missed" for target_missed.
+func (s Status) Words() string { return strings.ReplaceAll(string(s), "_", " ") }
 
 // SetPaths records the files the sides came from, and the command that
 // creates the baseline when there was none.

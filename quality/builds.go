@@ -1,6 +1,6 @@
 package quality
 
-import "github.com/perfgate/perfgate/check"
+import "github.com/perfgate/perfgate/results"
 
 // withBuilds returns a copy of p whose runs keep only their first n
 // sequential circuit builds (and first n concurrent ones), as if the suite
@@ -15,7 +15,7 @@ import "github.com/perfgate/perfgate/check"
 func (p *Pool) withBuilds(n, warmup int) *Pool {
 	q := *p
 	q.Runs = cutBuilds(p.Runs, n, warmup)
-	q.Sessions = make([][]check.Run, len(p.Sessions))
+	q.Sessions = make([][]results.Run, len(p.Sessions))
 	for i, s := range p.Sessions {
 		q.Sessions[i] = cutBuilds(s, n, warmup)
 	}
@@ -23,16 +23,16 @@ func (p *Pool) withBuilds(n, warmup int) *Pool {
 }
 
 // cutBuilds is withBuilds for a slice of runs.
-func cutBuilds(runs []check.Run, n, warmup int) []check.Run {
-	out := make([]check.Run, len(runs))
+func cutBuilds(runs []results.Run, n, warmup int) []results.Run {
+	out := make([]results.Run, len(runs))
 	for i, r := range runs {
-		r.Benchmarks = append([]check.Benchmark(nil), r.Benchmarks...)
+		r.Benchmarks = append([]results.Benchmark(nil), r.Benchmarks...)
 		for j := range r.Benchmarks {
 			b := &r.Benchmarks[j]
-			if b.Key != check.BenchCircuitBuild && b.Key != check.BenchCircuitBuildConcurrent {
+			if b.Key != results.BenchCircuitBuild && b.Key != results.BenchCircuitBuildConcurrent {
 				continue
 			}
-			if w := min(warmup, len(b.LatenciesS)); w > 0 && b.Key == check.BenchCircuitBuild {
+			if w := min(warmup, len(b.LatenciesS)); w > 0 && b.Key == results.BenchCircuitBuild {
 				b.LatenciesS = b.LatenciesS[w:]
 			}
 			total := len(b.LatenciesS) + b.Failures

@@ -3,7 +3,7 @@ package quality
 import (
 	"testing"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // TestWithBuilds cuts the fixture's 100-build runs to fewer builds: the
@@ -11,12 +11,12 @@ import (
 // the circuit benchmark, other benchmarks and the input are left alone.
 func TestWithBuilds(t *testing.T) {
 	r := loadNoise(t)
-	pools := Pools(map[string]*check.Results{"noise.json": r})
+	pools := Pools(map[string]*results.Results{"noise.json": r})
 	p := pools[0]
 	orig := p.Runs[0]
-	var seq check.Benchmark
+	var seq results.Benchmark
 	for _, b := range orig.Benchmarks {
-		if b.Key == check.BenchCircuitBuild {
+		if b.Key == results.BenchCircuitBuild {
 			seq = b
 		}
 	}
@@ -32,9 +32,9 @@ func TestWithBuilds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			q := p.withBuilds(tc.n, 0)
 			run := q.Runs[0]
-			var got check.Benchmark
+			var got results.Benchmark
 			for _, b := range run.Benchmarks {
-				if b.Key == check.BenchCircuitBuild {
+				if b.Key == results.BenchCircuitBuild {
 					got = b
 				}
 			}
@@ -60,7 +60,7 @@ func TestWithBuilds(t *testing.T) {
 		t.Fatal("withBuilds changed its input")
 	}
 	for _, b := range p.Runs[0].Benchmarks {
-		if b.Key == check.BenchCircuitBuild && len(b.LatenciesS) != len(seq.LatenciesS) {
+		if b.Key == results.BenchCircuitBuild && len(b.LatenciesS) != len(seq.LatenciesS) {
 			t.Fatal("withBuilds cut the input's latencies")
 		}
 	}

@@ -17,9 +17,10 @@ import (
 	"github.com/perfgate/perfgate/benchmark"
 	"github.com/perfgate/perfgate/benchmark/torlab"
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
-// Keys of check.Settings.Extra under which a collected results file says
+// Keys of results.Settings.Extra under which a collected results file says
 // what it holds.
 const (
 	ExtraMode      = "quality.mode"      // "stored" or "ab"
@@ -89,7 +90,7 @@ func (in Injection) String() string {
 	}
 	if in.GeoIPEntries > 0 {
 		p = append(p, fmt.Sprintf("GeoIP file of %d entries (~%.1f MiB)", in.GeoIPEntries,
-			float64(in.GeoIPEntries*GeoIPBytesPerEntry)/check.MiB))
+			float64(in.GeoIPEntries*GeoIPBytesPerEntry)/results.MiB))
 	}
 	return strings.Join(p, ", ")
 }
@@ -176,7 +177,7 @@ func PlanInjectionSizes(sizes map[string]float64, base BaseValues) (Injection, e
 // BaseValuesOf reads the client's gated metrics from a pool of runs as is,
 // as the gate computes them (check.Compare of the runs against no
 // baseline).
-func BaseValuesOf(r *check.Results) (BaseValues, error) {
+func BaseValuesOf(r *results.Results) (BaseValues, error) {
 	rep, err := check.Compare(nil, r, check.DefaultConfig())
 	if err != nil {
 		return BaseValues{}, err
@@ -187,11 +188,11 @@ func BaseValuesOf(r *check.Results) (BaseValues, error) {
 			continue
 		}
 		switch m.Key {
-		case check.MetricCircuitBuildP95:
+		case results.MetricCircuitBuildP95:
 			b.CircuitP95 = time.Duration(m.Current.Value * float64(time.Second))
-		case check.MetricMemorySteadyRSS:
+		case results.MetricMemorySteadyRSS:
 			b.RSS = uint64(m.Current.Value)
-		case check.MetricStreamCapacity:
+		case results.MetricStreamCapacity:
 			b.Capacity = int(m.Current.Value)
 		}
 	}
@@ -229,14 +230,14 @@ type CollectOptions struct {
 	Log io.Writer
 	// Checkpoint, when set, is called with the results after every run,
 	// so that a long collection interrupted keeps what it measured.
-	Checkpoint func(*check.Results) error
+	Checkpoint func(*results.Results) error
 }
 
 // Collect runs the suite o.Runs times with o.Injection and returns the
 // results, tagged (Settings.Extra) with the mode and the injection. A run
 // that fails is kept with its error; three failures in a row end the
 // collection with an error.
-func Collect(ctx context.Context, o CollectOptions) (*check.Results, error) {
+func Collect(ctx context.Context, o CollectOptions) (*results.Results, error) {
 	if o.Runs <= 0 {
 		o.Runs = 1
 	}
@@ -279,8 +280,8 @@ func Collect(ctx context.Context, o CollectOptions) (*check.Results, error) {
 	env := benchmark.Environment(nil)
 	env.ClientName = "tor"
 	env.Loopback, env.NetworkSettings = string(choice.Mode), torlab.RelaySettings()
-	res := &check.Results{
-		Schema: check.SchemaResultsV1, Suite: check.SuiteName, Source: "perfgate",
+	res := &results.Results{
+		Schema: results.SchemaResultsV1, Suite: results.SuiteName, Source: "perfgate",
 		CreatedAt: time.Now().UTC(), Environment: env,
 		Settings: o.Config.Settings(o.Runs, o.Quick, o.Timeout),
 	}
@@ -381,7 +382,7 @@ func relays(ep benchmark.Endpoints, in Injection) (benchmark.Endpoints, func(), 
 
 // runSuite runs the suite once against a client, through the injection's
 // relays, and fills run's benchmarks, CPU figures and error.
-func runSuite(ctx context.Context, o CollectOptions, net *torlab.Network, c *torlab.Client, in Injection, run *check.Run) {
+func runSuite(ctx context.Context, o CollectOptions, net *torlab.Network, c *torlab.Client, in Injection, run *results.Run) {
 	ep, closeRelays, err := relays(benchmark.ClientEndpoints(net, c), in)
 	if err != nil {
 		run.Error = err.Error()
@@ -410,8 +411,8 @@ func runSuite(ctx context.Context, o CollectOptions, net *torlab.Network, c *tor
 }
 
 // runStored is one run on its own fresh network.
-func runStored(ctx context.Context, o CollectOptions, cmd string, index int) check.Run {
-	run := check.Run{Index: index, StartedAt: time.Now().UTC()}
+func runStored(ctx context.Context, o CollectOptions, cmd string, index int) results.Run {
+	run := results.Run{Index: index, StartedAt: time.Now().UTC()}
 	begin := time.Now()
 	defer func() { run.WallS = time.Since(begin).Seconds() }()
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
@@ -432,7 +433,7 @@ func runStored(ctx context.Context, o CollectOptions, cmd string, index int) che
 // collectAB is one A/B session (benchmark.StartAB): one network, a fresh
 // client of side A (CommandA, as is) or B (cmdB, with the injection's
 // relays in front of it) for every run, in the order of the schedule.
-func collectAB(ctx context.Context, o CollectOptions, cmdB string, res *check.Results) error {
+func collectAB(ctx context.Context, o CollectOptions, cmdB string, res *results.Results) error {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	opts := benchmark.RunOptions{Config: o.Config, Quick: o.Quick, Categories: o.Categories, Timeout: o.Timeout,
@@ -473,8 +474,8 @@ func collectAB(ctx context.Context, o CollectOptions, cmdB string, res *check.Re
 }
 
 // runSummary is the three gated numbers of a run, for the log.
-func runSummary(run check.Run) string {
-	r := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Runs: []check.Run{run}}
+func runSummary(run results.Run) string {
+	r := &results.Results{Schema: results.SchemaResultsV1, Suite: results.SuiteName, Runs: []results.Run{run}}
 	rep, err := check.Compare(nil, r, check.DefaultConfig())
 	if err != nil {
 		return ""
@@ -485,10 +486,10 @@ func runSummary(run check.Run) string {
 			continue
 		}
 		switch m.Unit {
-		case check.UnitSeconds:
+		case results.UnitSeconds:
 			fmt.Fprintf(&b, "; %s %.1f ms", m.Key, m.Current.Value*1000)
-		case check.UnitBytes:
-			fmt.Fprintf(&b, "; %s %.2f MiB", m.Key, m.Current.Value/check.MiB)
+		case results.UnitBytes:
+			fmt.Fprintf(&b, "; %s %.2f MiB", m.Key, m.Current.Value/results.MiB)
 		default:
 			fmt.Fprintf(&b, "; %s %g", m.Key, m.Current.Value)
 		}

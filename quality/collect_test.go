@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/benchmark"
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // smallConfig is a suite configuration small enough for a test.
@@ -63,16 +63,16 @@ func TestCollectABInjected(t *testing.T) {
 	}
 	vals := map[string]BaseValues{}
 	for _, run := range res.Runs {
-		one := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Runs: []check.Run{run}}
+		one := &results.Results{Schema: results.SchemaResultsV1, Suite: results.SuiteName, Runs: []results.Run{run}}
 		v, err := BaseValuesOf(one)
 		if err != nil {
 			t.Fatal(err)
 		}
 		vals[run.Label] = v
-		t.Logf("%s: circuit p95 %v, RSS %.2f MiB, capacity %d", run.Label, v.CircuitP95, float64(v.RSS)/check.MiB, v.Capacity)
+		t.Logf("%s: circuit p95 %v, RSS %.2f MiB, capacity %d", run.Label, v.CircuitP95, float64(v.RSS)/results.MiB, v.Capacity)
 	}
 	for _, b := range res.Runs[1].Benchmarks {
-		if b.Key != check.BenchCircuitBuild {
+		if b.Key != results.BenchCircuitBuild {
 			continue
 		}
 		if len(b.LatenciesS) == 0 {
@@ -94,7 +94,7 @@ func TestCollectABInjected(t *testing.T) {
 	}
 }
 
-func labels(runs []check.Run) []string {
+func labels(runs []results.Run) []string {
 	var l []string
 	for _, r := range runs {
 		l = append(l, r.Label)

@@ -19,6 +19,6 @@
 //
 // Collecting runs is the expensive part (a fresh private network per run);
 // replaying them is cheap. Collected runs are ordinary results files
-// (check.Results) tagged with what was injected, so they can be kept and
+// (results.Results) tagged with what was injected, so they can be kept and
 // replayed with other settings later.
 package quality

@@ -1,6 +1,8 @@
 package quality
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,16 +13,17 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // GatedMetrics are the keys of the three gated metrics, in report order.
-var GatedMetrics = []string{check.MetricCircuitBuildP95, check.MetricMemorySteadyRSS, check.MetricStreamCapacity}
+var GatedMetrics = []string{results.MetricCircuitBuildP95, results.MetricMemorySteadyRSS, results.MetricStreamCapacity}
 
 // kindMetric maps an injection kind to the metric it worsens.
 var kindMetric = map[string]string{
-	KindCircuit: check.MetricCircuitBuildP95,
-	KindMemory:  check.MetricMemorySteadyRSS,
-	KindStreams: check.MetricStreamCapacity,
+	KindCircuit: results.MetricCircuitBuildP95,
+	KindMemory:  results.MetricMemorySteadyRSS,
+	KindStreams: results.MetricStreamCapacity,
 }
 
 // A Pool is the collected runs of one condition: the client as is ("none")
@@ -32,15 +35,15 @@ type Pool struct {
 	Size      float64
 	// Runs holds the runs of ModeStored pools (each on a fresh network);
 	// failed runs are left out.
-	Runs []check.Run
+	Runs []results.Run
 	// Sessions holds the runs of ModeAB pools, one slice per session in
 	// schedule order, labelled "A" or "B".
-	Sessions [][]check.Run
+	Sessions [][]results.Run
 	// Files names the files the pool came from.
 	Files []string
 
-	env      check.Environment
-	settings check.Settings
+	env      results.Environment
+	settings results.Settings
 }
 
 // AA reports whether the pool is of the client as is (no injection).
@@ -49,7 +52,7 @@ func (p *Pool) AA() bool { return p.Injection == "none" || p.Injection == "" }
 // Pools groups collected results by mode and injection. Results without
 // quality tags (e.g. the output of 'perfgate run') count as stored-mode
 // A/A runs. Failed runs are left out.
-func Pools(files map[string]*check.Results) []*Pool {
+func Pools(files map[string]*results.Results) []*Pool {
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
@@ -80,7 +83,7 @@ func Pools(files map[string]*check.Results) []*Pool {
 			out = append(out, p)
 		}
 		p.Files = append(p.Files, name)
-		var ok []check.Run
+		var ok []results.Run
 		for _, run := range r.Runs {
 			if run.Error == "" {
 				ok = append(ok, run)
@@ -88,7 +91,7 @@ func Pools(files map[string]*check.Results) []*Pool {
 		}
 		if mode == ModeAB {
 			// A session with a failed run is kept up to the failure.
-			var sess []check.Run
+			var sess []results.Run
 			for _, run := range r.Runs {
 				if run.Error != "" {
 					break
@@ -200,7 +203,7 @@ func ratio(a, b int) float64 {
 
 // side is the runs of one side of a comparison and their cost.
 type pair struct {
-	base, cur []check.Run
+	base, cur []results.Run
 	costS     float64
 }
 
@@ -309,7 +312,7 @@ func evaluate(pools []*Pool, o EvalOptions) ([]Cell, error) {
 				}
 				c := replay(p, cond, ModeAB, p.Kinds, p.Size, k, th, pairs, len(pairs), cfg)
 				if !p.AA() {
-					var a, b []check.Run
+					var a, b []results.Run
 					for _, s := range p.Sessions {
 						for _, r := range s {
 							if r.Label == "B" {
@@ -387,7 +390,7 @@ func withThreshold(cfg check.Config, th Thresholds) check.Config {
 	for k, v := range cfg.Metrics {
 		out.Metrics[k] = v
 	}
-	for key, v := range map[string]float64{check.MetricCircuitBuildP95: th.P95, check.MetricMemorySteadyRSS: th.RSS, check.MetricStreamCapacity: th.Capacity} {
+	for key, v := range map[string]float64{results.MetricCircuitBuildP95: th.P95, results.MetricMemorySteadyRSS: th.RSS, results.MetricStreamCapacity: th.Capacity} {
 		if v == 0 {
 			continue
 		}
@@ -405,7 +408,7 @@ func replay(p *Pool, cond, mode string, kinds []string, size float64, k int, th 
 		Possible: possible, Regressed: map[string]int{}}
 	var cost float64
 	for _, pr := range pairs {
-		b := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Source: "perfgate",
+		b := &results.Results{Schema: results.SchemaResultsV1, Suite: results.SuiteName, Source: "perfgate",
 			Environment: p.env, Settings: p.settings, Runs: pr.base}
 		cu := *b
 		cu.Runs = pr.cur
@@ -449,39 +452,29 @@ func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, t
 		Possible: possible, Regressed: map[string]int{}, Adaptive: true}
 	var cost, runs float64
 	for _, pr := range pairs {
-		base := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Source: "perfgate",
+		base := &results.Results{Schema: results.SchemaResultsV1, Suite: results.SuiteName, Source: "perfgate",
 			Environment: p.env, Settings: p.settings, Runs: pr.base}
-		var (
-			rep     *check.Report
-			err     error
-			est     []check.Estimate
-			prog    check.Progress
-			slowest time.Duration
-		)
-		for {
-			prog.RunCost = slowest
-			d := check.Decide(b, prog, est)
-			if !d.More || prog.Runs+d.Add > len(pr.cur) {
-				for _, o := range d.Outcomes {
-					if o == check.Straddles {
-						c.Exhausted++
-						break
-					}
-				}
-				break
+		cur := *base
+		cur.Runs = nil
+		// The shipped loop (check.Adapt) on the collected runs: each round
+		// serves the next runs and moves a virtual clock by their recorded
+		// wall times; running out of collected runs ends it like a failed run.
+		clock := time.Time{}
+		take := func(_ context.Context, n int) error {
+			if len(cur.Runs)+n > len(pr.cur) {
+				return errNoMoreRuns
 			}
-			for _, r := range pr.cur[prog.Runs : prog.Runs+d.Add] {
-				w := time.Duration(r.WallS * float64(time.Second))
-				prog.Elapsed += w
-				slowest = max(slowest, w)
+			for _, r := range pr.cur[len(cur.Runs) : len(cur.Runs)+n] {
+				clock = clock.Add(time.Duration(r.WallS * float64(time.Second)))
 			}
-			prog.Runs += d.Add
-			cu := *base
-			cu.Runs = pr.cur[:prog.Runs]
-			if rep, err = check.Compare(base, &cu, cfg); err != nil {
-				break
-			}
-			est = check.Estimates(rep)
+			cur.Runs = pr.cur[:len(cur.Runs)+n]
+			return nil
+		}
+		rep, rec, err := check.Adapt(context.Background(), b, func() time.Time { return clock }, take,
+			func() (*check.Report, error) { return check.Compare(base, &cur, cfg) })
+		if errors.Is(err, errNoMoreRuns) || err == nil && rec != nil && len(rec.Undecided) > 0 {
+			c.Exhausted++
+			err = nil
 		}
 		if err != nil || rep == nil {
 			c.Errors++
@@ -491,8 +484,8 @@ func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, t
 			continue
 		}
 		c.Comparisons++
-		cost += prog.Elapsed.Seconds()
-		runs += float64(prog.Runs)
+		cost += clock.Sub(time.Time{}).Seconds()
+		runs += float64(len(cur.Runs))
 		c.count(rep)
 	}
 	if c.Comparisons > 0 {
@@ -502,10 +495,14 @@ func replayAdaptive(p *Pool, cond string, kinds []string, size float64, k int, t
 	return c
 }
 
+// errNoMoreRuns ends a replayed adaptive loop that asks for more runs than
+// were collected.
+var errNoMoreRuns = errors.New("no more collected runs")
+
 // effect is the relative change of every gated metric from runs a to
 // runs b, oriented so that positive is worse.
-func effect(p *Pool, a, b []check.Run, cfg check.Config) map[string]float64 {
-	ra := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Source: "perfgate",
+func effect(p *Pool, a, b []results.Run, cfg check.Config) map[string]float64 {
+	ra := &results.Results{Schema: results.SchemaResultsV1, Suite: results.SuiteName, Source: "perfgate",
 		Environment: p.env, Settings: p.settings, Runs: a}
 	rb := *ra
 	rb.Runs = b
@@ -517,7 +514,7 @@ func effect(p *Pool, a, b []check.Run, cfg check.Config) map[string]float64 {
 	for _, m := range rep.Metrics {
 		if m.Gated && m.Change != nil {
 			rel := m.Change.Rel
-			if m.Better == check.HigherIsBetter {
+			if m.Better == results.HigherIsBetter {
 				rel = -rel
 			}
 			out[m.Key] = rel
@@ -529,8 +526,8 @@ func effect(p *Pool, a, b []check.Run, cfg check.Config) map[string]float64 {
 // storedPairs returns up to max pairs of k runs each: base from aa, cur
 // from inj, or (inj nil) from the runs of aa not in base. It enumerates
 // when the pools allow at most max distinct pairs and samples otherwise.
-func storedPairs(aa, inj []check.Run, k, max int, rng *rand.Rand) ([]pair, int) {
-	mk := func(bi, ci []int, cur []check.Run) pair {
+func storedPairs(aa, inj []results.Run, k, max int, rng *rand.Rand) ([]pair, int) {
+	mk := func(bi, ci []int, cur []results.Run) pair {
 		p := pair{}
 		for _, i := range bi {
 			p.base = append(p.base, aa[i])
@@ -578,7 +575,7 @@ func storedPairs(aa, inj []check.Run, k, max int, rng *rand.Rand) ([]pair, int) 
 
 // adaptivePairs samples max pairs of k baseline runs from aa and m
 // current runs, in random order, from inj (or, inj nil, from the rest of aa).
-func adaptivePairs(aa, inj []check.Run, k, m, max int, rng *rand.Rand) ([]pair, int) {
+func adaptivePairs(aa, inj []results.Run, k, m, max int, rng *rand.Rand) ([]pair, int) {
 	possible := binom(len(aa), k) * binom(len(aa)-k, m)
 	if inj != nil {
 		possible = binom(len(aa), k) * binom(len(inj), m)
@@ -606,7 +603,7 @@ func adaptivePairs(aa, inj []check.Run, k, m, max int, rng *rand.Rand) ([]pair, 
 // abPairs returns, for every session, every window of 2k consecutive runs
 // starting at a pair boundary: A's runs against B's. Balanced schedules
 // have k of each in every such window.
-func abPairs(sessions [][]check.Run, k int) []pair {
+func abPairs(sessions [][]results.Run, k int) []pair {
 	var out []pair
 	for _, s := range sessions {
 		start := 0.0
@@ -687,31 +684,31 @@ func pick(from, idx []int) []int {
 // synthetic returns copies of runs with a regression of size s written
 // into their samples: circuit latencies ×(1+s), RSS samples ×(1+s), and
 // every ladder level above (1−s)×the run's capacity failed.
-func synthetic(runs []check.Run, kinds []string, s float64) []check.Run {
-	out := make([]check.Run, len(runs))
+func synthetic(runs []results.Run, kinds []string, s float64) []results.Run {
+	out := make([]results.Run, len(runs))
 	for i, r := range runs {
-		r.Benchmarks = append([]check.Benchmark(nil), r.Benchmarks...)
+		r.Benchmarks = append([]results.Benchmark(nil), r.Benchmarks...)
 		for j := range r.Benchmarks {
 			b := &r.Benchmarks[j]
 			for _, kind := range kinds {
 				switch {
-				case kind == KindCircuit && (b.Key == check.BenchCircuitBuild || b.Key == check.BenchCircuitBuildConcurrent):
+				case kind == KindCircuit && (b.Key == results.BenchCircuitBuild || b.Key == results.BenchCircuitBuildConcurrent):
 					lat := make([]float64, len(b.LatenciesS))
 					for x, v := range b.LatenciesS {
 						lat[x] = v * (1 + s)
 					}
 					b.LatenciesS = lat
 					b.P50S, b.P95S, b.P99S, b.MaxS = b.P50S*(1+s), b.P95S*(1+s), b.P99S*(1+s), b.MaxS*(1+s)
-				case kind == KindMemory && b.Key == check.BenchMemoryUsage:
-					mem := make([]check.MemorySample, len(b.Memory))
+				case kind == KindMemory && b.Key == results.BenchMemoryUsage:
+					mem := make([]results.MemorySample, len(b.Memory))
 					for x, m := range b.Memory {
 						m.RSS = uint64(float64(m.RSS) * (1 + s))
 						mem[x] = m
 					}
 					b.Memory = mem
-				case kind == KindStreams && b.Key == check.BenchStreamScaling:
+				case kind == KindStreams && b.Key == results.BenchStreamScaling:
 					capacity := 0
-					lv := append([]check.StreamLevel(nil), b.Levels...)
+					lv := append([]results.StreamLevel(nil), b.Levels...)
 					sort.SliceStable(lv, func(x, y int) bool { return lv[x].Streams < lv[y].Streams })
 					for _, l := range lv {
 						if !l.Pass {

@@ -10,11 +10,12 @@ import (
 
 	"github.com/perfgate/perfgate/benchmark"
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
-func loadNoise(t *testing.T) *check.Results {
+func loadNoise(t *testing.T) *results.Results {
 	t.Helper()
-	r, err := check.Load("testdata/loopback-noise.json", "")
+	r, err := results.Load("testdata/loopback-noise.json", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func TestCombinations(t *testing.T) {
 // synthetic +50 % regression of all three metrics is caught every time.
 func TestEvaluateLoopbackNoise(t *testing.T) {
 	r := loadNoise(t)
-	pools := Pools(map[string]*check.Results{"noise.json": r})
+	pools := Pools(map[string]*results.Results{"noise.json": r})
 	if len(pools) != 1 || !pools[0].AA() || len(pools[0].Runs) != 8 {
 		t.Fatalf("pools = %+v", pools)
 	}
@@ -100,8 +101,8 @@ func TestSyntheticLeavesInputAlone(t *testing.T) {
 	if got := out[0].Benchmarks[0].LatenciesS[0]; math.Abs(got-before*1.2) > 1e-12 {
 		t.Errorf("latency %v, want %v", got, before*1.2)
 	}
-	one := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Runs: r.Runs[:1]}
-	inj := &check.Results{Schema: check.SchemaResultsV1, Suite: check.SuiteName, Runs: out}
+	one := &results.Results{Schema: results.SchemaResultsV1, Suite: results.SuiteName, Runs: r.Runs[:1]}
+	inj := &results.Results{Schema: results.SchemaResultsV1, Suite: results.SuiteName, Runs: out}
 	b0, err := BaseValuesOf(one)
 	if err != nil {
 		t.Fatal(err)
@@ -157,14 +158,14 @@ func TestPlanInjection(t *testing.T) {
 func TestEvaluatePoolsAndModes(t *testing.T) {
 	r := loadNoise(t)
 	all := []string{KindCircuit, KindMemory, KindStreams}
-	tag := func(res *check.Results, mode, inj string, kinds []string, size float64) *check.Results {
+	tag := func(res *results.Results, mode, inj string, kinds []string, size float64) *results.Results {
 		c := *res
 		c.Settings.Extra = map[string]string{ExtraMode: mode, ExtraInjection: inj, ExtraKinds: strings.Join(kinds, ","), ExtraSize: "0.5"}
 		return &c
 	}
 	inj := *r
 	inj.Runs = synthetic(r.Runs, all, 0.5)
-	session := func(b []check.Run) *check.Results {
+	session := func(b []results.Run) *results.Results {
 		s := *r
 		s.Runs = nil
 		for i, side := range benchmark.Schedule(4, benchmark.Balanced) {
@@ -177,7 +178,7 @@ func TestEvaluatePoolsAndModes(t *testing.T) {
 		}
 		return &s
 	}
-	files := map[string]*check.Results{
+	files := map[string]*results.Results{
 		"aa.json":      r,
 		"inj.json":     tag(&inj, ModeStored, "all+50%", all, 0.5),
 		"ab-aa.json":   tag(session(r.Runs), ModeAB, "none", nil, 0),
@@ -230,10 +231,10 @@ func TestEvaluatePoolsAndModes(t *testing.T) {
 		if !c.AA() {
 			// Stored: the injected runs are the A/A runs made worse, so the
 			// effect is exact; A/B: the sides are different networks.
-			if e := c.Effect[check.MetricCircuitBuildP95]; c.Mode == ModeStored && math.Abs(e-0.5) > 1e-9 || math.Abs(e-0.5) > 0.2 {
+			if e := c.Effect[results.MetricCircuitBuildP95]; c.Mode == ModeStored && math.Abs(e-0.5) > 1e-9 || math.Abs(e-0.5) > 0.2 {
 				t.Errorf("%s: circuit effect %v, want +50 %%", key, e)
 			}
-			if e := c.Effect[check.MetricStreamCapacity]; e < 0.3 {
+			if e := c.Effect[results.MetricStreamCapacity]; e < 0.3 {
 				t.Errorf("%s: capacity effect %v, want about +50 %% (worse)", key, e)
 			}
 		}
@@ -247,13 +248,13 @@ func TestEvaluatePoolsAndModes(t *testing.T) {
 }
 
 func TestABPairs(t *testing.T) {
-	var s []check.Run
+	var s []results.Run
 	for i, side := range benchmark.Schedule(4, benchmark.Balanced) {
-		s = append(s, check.Run{Index: i, Label: side.String(), WallS: 10})
+		s = append(s, results.Run{Index: i, Label: side.String(), WallS: 10})
 	}
 	s[0].NetworkStartS = 5
 	for _, tc := range []struct{ k, pairs int }{{1, 4}, {2, 3}, {3, 2}, {4, 1}, {5, 0}} {
-		ps := abPairs([][]check.Run{s}, tc.k)
+		ps := abPairs([][]results.Run{s}, tc.k)
 		if len(ps) != tc.pairs {
 			t.Errorf("k=%d: %d pairs, want %d", tc.k, len(ps), tc.pairs)
 		}
@@ -279,7 +280,7 @@ func TestEvaluateAdaptive(t *testing.T) {
 	inj := *r
 	inj.Runs = synthetic(r.Runs, all, 0.5)
 	inj.Settings.Extra = map[string]string{ExtraMode: ModeStored, ExtraInjection: "all+50%", ExtraKinds: strings.Join(all, ","), ExtraSize: "0.5"}
-	pools := Pools(map[string]*check.Results{"aa.json": r, "inj.json": &inj})
+	pools := Pools(map[string]*results.Results{"aa.json": r, "inj.json": &inj})
 	// Mechanics, not calibration: fixed allowances, the same for any
 	// number of runs (the defaults widen with few runs).
 	cfg := withThreshold(check.DefaultConfig(), Thresholds{P95: 15, RSS: 10, Capacity: 10})
@@ -348,10 +349,10 @@ func TestParseThresholds(t *testing.T) {
 		})
 	}
 	cfg := withThreshold(check.DefaultConfig(), Thresholds{RSS: 7})
-	if mc := cfg.Metrics[check.MetricMemorySteadyRSS]; mc.AllowedRegressionPct != 7 || mc.AllowedRegressionPctFewRuns != nil {
+	if mc := cfg.Metrics[results.MetricMemorySteadyRSS]; mc.AllowedRegressionPct != 7 || mc.AllowedRegressionPctFewRuns != nil {
 		t.Errorf("RSS config %+v", mc)
 	}
-	if check.DefaultConfig().Metrics[check.MetricMemorySteadyRSS].AllowedRegressionPct == 7 {
+	if check.DefaultConfig().Metrics[results.MetricMemorySteadyRSS].AllowedRegressionPct == 7 {
 		t.Error("withThreshold changed the default config")
 	}
 }

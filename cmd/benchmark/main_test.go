@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 func TestParse(t *testing.T) {
@@ -100,14 +100,14 @@ func TestCircuitBenchmarksOnTor(t *testing.T) {
 	if !strings.Contains(stderr.String(), "::group::run 1/1: Circuit Build Performance") || !strings.Contains(stderr.String(), "::endgroup::") {
 		t.Errorf("no ::group:: blocks in GitHub Actions:\n%s", stderr.String())
 	}
-	res, err := check.Load(out, "")
+	res, err := results.Load(out, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Runs) != 1 || len(res.Runs[0].Benchmarks) != 3 || res.Environment.TorVersion == "" || res.Environment.ClientVersion == "" {
 		t.Errorf("results: %d runs, environment %+v", len(res.Runs), res.Environment)
 	}
-	if b := res.Runs[0].Benchmarks[0]; b.Key != check.BenchCircuitBuild || len(b.LatenciesS) != 30 || b.Failures != 0 {
+	if b := res.Runs[0].Benchmarks[0]; b.Key != results.BenchCircuitBuild || len(b.LatenciesS) != 30 || b.Failures != 0 {
 		t.Errorf("circuit build: key %s, %d latencies, %d failures", b.Key, len(b.LatenciesS), b.Failures)
 	}
 	if _, err := os.Stat(out); err != nil {

@@ -19,6 +19,8 @@ import (
 	"github.com/perfgate/perfgate/action"
 	"github.com/perfgate/perfgate/benchmark"
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/report"
+	"github.com/perfgate/perfgate/results"
 )
 
 // actionSleep waits between retries of GitHub API calls; tests replace it
@@ -242,10 +244,10 @@ func (a *actionRun) rel(p string) string {
 
 // results reads the results input, or runs the suite and writes its
 // results to .perfgate/results.json. It returns the results and their path.
-func (a *actionRun) results(ctx context.Context) (*check.Results, string, error) {
+func (a *actionRun) results(ctx context.Context) (*results.Results, string, error) {
 	if a.in.results != "" {
 		p := a.abs(a.in.results)
-		res, err := check.Load(p, "")
+		res, err := results.Load(p, "")
 		if err != nil {
 			return nil, p, fmt.Errorf("input results: %w", err)
 		}
@@ -295,7 +297,7 @@ func (a *actionRun) check(ctx context.Context) error {
 		a.r.Infof("perfgate: event %q has no pull request: comparing with %s in the workspace; no comment or status", a.ev.Name, a.in.baseline)
 	}
 	var (
-		res     *check.Results
+		res     *results.Results
 		resPath string
 		err     error
 	)
@@ -370,7 +372,7 @@ func (a *actionRun) report(ctx context.Context) error {
 	if !prov.Trusted() {
 		a.r.Warning("perfgate", "the results are not trusted: "+prov.Reason())
 	}
-	res, err := check.Load(resPath, "")
+	res, err := results.Load(resPath, "")
 	if err != nil {
 		return a.finishError(ctx, pr, fmt.Errorf("input results: %w", err))
 	}
@@ -477,13 +479,13 @@ func gitShow(ctx context.Context, dir, commit, path string) (data []byte, found,
 // loadBaseline reads the baseline: at the base commit for a pull request,
 // from the workspace otherwise. It returns nil results when there is none,
 // and the notes the report should carry.
-func (a *actionRun) loadBaseline(ctx context.Context, pr *action.PullRequest) (*check.Results, []string, error) {
+func (a *actionRun) loadBaseline(ctx context.Context, pr *action.PullRequest) (*results.Results, []string, error) {
 	if pr == nil {
 		p := a.abs(a.in.baseline)
 		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
 			return nil, nil, nil
 		}
-		res, err := check.Load(p, "")
+		res, err := results.Load(p, "")
 		if err != nil {
 			return nil, nil, fmt.Errorf("baseline: %w", err)
 		}
@@ -511,7 +513,7 @@ func (a *actionRun) loadBaseline(ctx context.Context, pr *action.PullRequest) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := check.Load(tmp.Name(), "")
+	res, err := results.Load(tmp.Name(), "")
 	if err != nil {
 		return nil, nil, fmt.Errorf("baseline %s at %s: %w", a.in.baseline, short(pr.BaseSHA), err)
 	}
@@ -561,7 +563,7 @@ func (a *actionRun) gateAndPublish(ctx context.Context, pr *action.PullRequest, 
 	if err != nil {
 		return a.finishError(ctx, pr, err)
 	}
-	var stored *check.Results
+	var stored *results.Results
 	var baseNotes []string
 	if !ab {
 		if stored, baseNotes, err = a.loadBaseline(ctx, pr); err != nil {
@@ -593,7 +595,7 @@ func (a *actionRun) gateAndPublish(ctx context.Context, pr *action.PullRequest, 
 		ab:      ab,
 		maxRuns: a.in.maxRuns,
 		budget:  a.in.timeBudget,
-		saved: func(base, head *check.Results) error {
+		saved: func(base, head *results.Results) error {
 			if err := writeResultsJSON(resPath, head); err != nil {
 				return err
 			}
@@ -602,7 +604,7 @@ func (a *actionRun) gateAndPublish(ctx context.Context, pr *action.PullRequest, 
 			}
 			return nil
 		},
-		compare: func(base, head *check.Results) (*check.Report, error) {
+		compare: func(base, head *results.Results) (*check.Report, error) {
 			if ab {
 				rep, err := check.Compare(base, head, cfg)
 				if err != nil {
@@ -654,7 +656,7 @@ func writeResultsJSON(p string, v any) error {
 
 // compareAndPublish compares, writes the report files, the summary and the
 // outputs, publishes the comment and status, and returns the exit error.
-func (a *actionRun) compareAndPublish(ctx context.Context, pr *action.PullRequest, res *check.Results, resPath string, changed []string) error {
+func (a *actionRun) compareAndPublish(ctx context.Context, pr *action.PullRequest, res *results.Results, resPath string, changed []string) error {
 	base, baseNotes, err := a.loadBaseline(ctx, pr)
 	if err != nil {
 		return a.finishError(ctx, pr, err)
@@ -727,7 +729,7 @@ func (a *actionRun) publishReport(ctx context.Context, pr *action.PullRequest, r
 	}
 	var md bytes.Buffer
 	md.WriteString(banner)
-	if err := check.WriteMarkdown(&md, rep); err != nil {
+	if err := report.WriteMarkdown(&md, rep); err != nil {
 		return a.finishError(ctx, pr, fmt.Errorf("markdown report: %w", err))
 	}
 	mdPath := filepath.Join(a.workspace, outDir, "report.md")
@@ -735,7 +737,7 @@ func (a *actionRun) publishReport(ctx context.Context, pr *action.PullRequest, r
 		return fmt.Errorf("report: %w", err)
 	}
 	var js bytes.Buffer
-	if err := check.WriteJSON(&js, rep); err == nil {
+	if err := report.WriteJSON(&js, rep); err == nil {
 		os.WriteFile(filepath.Join(a.workspace, outDir, "report.json"), js.Bytes(), 0o644)
 	}
 	a.r.Summary(a.limitedMarkdown(banner, rep, maxSummaryReport, a.artifactWhere(mdPath)))
@@ -824,7 +826,7 @@ func (a *actionRun) publish(ctx context.Context, pr *action.PullRequest, banner 
 		if u := a.runURL(); u != "" {
 			footer = fmt.Sprintf("\n<sub>perfgate · [workflow run](%s) · commit %s</sub>\n", u, short(pr.HeadSHA))
 		}
-		room := check.MaxCommentBytes - p.CommentOverhead() - len(footer)
+		room := report.MaxCommentBytes - p.CommentOverhead() - len(footer)
 		markdown := a.limitedMarkdown(banner, rep, room, "the job summary and "+a.artifactWhere(mdPath))
 		url, err := p.UpsertComment(ctx, pr.Number, markdown+footer)
 		switch {
@@ -851,20 +853,20 @@ func (a *actionRun) publish(ctx context.Context, pr *action.PullRequest, banner 
 // step) the report may take: the rest is room for what the action adds
 // after it, the line break after each part and at most two refusals of
 // maxRefusalChars (publish), with a wide margin.
-const maxSummaryReport = check.MaxSummaryBytes - 16<<10
+const maxSummaryReport = report.MaxSummaryBytes - 16<<10
 
 // maxRefusalChars bounds GitHub's message in the job summary's warning
 // that a post was refused (the log has it whole).
 const maxRefusalChars = 1000
 
 // limitedMarkdown is head and then the report, within max bytes in all:
-// check.WriteMarkdownLimit leaves out whole parts and ends with a line
+// report.WriteMarkdownLimit leaves out whole parts and ends with a line
 // that names where the full report is (where, written as given). Should the
 // report not fit even so, it is a short note with the verdict instead.
 func (a *actionRun) limitedMarkdown(head string, rep *check.Report, max int, where string) string {
 	var b strings.Builder
 	b.WriteString(head)
-	err := check.WriteMarkdownLimit(&b, rep, check.MarkdownLimit{MaxBytes: max - len(head), FullReport: where})
+	err := report.WriteMarkdownLimit(&b, rep, report.MarkdownLimit{MaxBytes: max - len(head), FullReport: where})
 	if err == nil {
 		return b.String()
 	}
@@ -929,28 +931,28 @@ func (a *actionRun) baseline(ctx context.Context) error {
 		return a.finishError(ctx, nil, err)
 	}
 	a.output("results-json", a.rel(resPath))
-	b, err := check.NewBaseline(res, check.BaselineMeta{Commit: a.ev.SHA, Ref: a.ev.Ref, Date: actionNow()})
+	b, err := check.NewBaseline(res, results.BaselineMeta{Commit: a.ev.SHA, Ref: a.ev.Ref, Date: actionNow()})
 	if err != nil {
 		return a.finishError(ctx, nil, fmt.Errorf("no baseline written: %w", err))
 	}
 	out := a.abs(a.in.baseline)
-	var old *check.Results
+	var old *results.Results
 	if _, err := os.Stat(out); err == nil {
-		if ob, err := check.ReadBaseline(out); err == nil {
+		if ob, err := results.ReadBaseline(out); err == nil {
 			old = &ob.Results
 			if ob.KeepRuns > 0 {
 				if merged, why := b.MergeRuns(ob, ob.KeepRuns); !merged && why != "" {
 					a.r.Infof("perfgate: the new baseline replaces the old one: %s", why)
 				}
 			}
-		} else if res2, err2 := check.Load(out, ""); err2 == nil {
+		} else if res2, err2 := results.Load(out, ""); err2 == nil {
 			old = res2
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return a.finishError(ctx, nil, fmt.Errorf("baseline: %w", err))
 	}
-	if err := check.WriteBaseline(out, b); err != nil {
+	if err := results.WriteBaseline(out, b); err != nil {
 		return a.finishError(ctx, nil, err)
 	}
 	a.output("baseline-path", a.rel(out))
@@ -969,7 +971,7 @@ func (a *actionRun) baseline(ctx context.Context) error {
 			md.WriteString("Compared with the baseline it replaces:\n\n")
 		}
 		head := md.String()
-		check.WriteMarkdown(&md, rep)
+		report.WriteMarkdown(&md, rep)
 		summary = a.limitedMarkdown(head, rep, maxSummaryReport, a.artifactWhere(mdPath))
 		verdict = rep.Verdict
 		a.output("regressed", fmt.Sprint(rep.Regressed()))

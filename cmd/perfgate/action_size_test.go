@@ -11,7 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/perfgate/perfgate/action"
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/report"
+	"github.com/perfgate/perfgate/results"
 )
 
 // manyBenchmarks puts the pass fixture into the workspace with n extra
@@ -23,13 +24,13 @@ func (r *runner) manyBenchmarks(n int) string { return r.manyBenchmarksAt(n, "ma
 // manyBenchmarksAt is manyBenchmarks into dst, a path in the workspace.
 func (r *runner) manyBenchmarksAt(n int, dst string) string {
 	r.t.Helper()
-	var res check.Results
+	var res results.Results
 	if err := json.Unmarshal(readFixture(r.t, "results/pass.json"), &res); err != nil {
 		r.t.Fatal(err)
 	}
 	for i := range res.Runs {
 		for j := range n {
-			res.Runs[i].Benchmarks = append(res.Runs[i].Benchmarks, check.Benchmark{
+			res.Runs[i].Benchmarks = append(res.Runs[i].Benchmarks, results.Benchmark{
 				Key:     fmt.Sprintf("extra_%d", j),
 				Name:    fmt.Sprintf("Bench %d | <details> ``` @team %s", j, strings.Repeat("long-name-", 100)),
 				Success: true, TotalOperations: int64(j), DurationS: 1,
@@ -106,12 +107,12 @@ func (r *runner) postedReport(runURL string) string {
 	if n := utf8.RuneCountInString(body); n > 65536 {
 		t.Errorf("the comment has %d characters, over GitHub's 65 536", n)
 	}
-	report, after, ok := strings.Cut(body, "\n<sub>perfgate · [workflow run]("+runURL+") · commit "+short(headSHA)+"</sub>\n")
+	posted, after, ok := strings.Cut(body, "\n<sub>perfgate · [workflow run]("+runURL+") · commit "+short(headSHA)+"</sub>\n")
 	if !ok || after != "" {
 		t.Errorf("the comment does not end with the footer:\n%s", body[max(0, len(body)-300):])
 		return body
 	}
-	return report
+	return posted
 }
 
 // TestActionLargeReport runs mode check on results that name hundreds of
@@ -146,14 +147,14 @@ func TestActionLargeReport(t *testing.T) {
 				t.Error("stdout lacks the full report")
 			}
 
-			report := r.postedReport(runURLPrefix + "4242")
-			checkShortened(t, "the comment", report, check.MaxCommentBytes, "the job summary and "+artifact)
+			posted := r.postedReport(runURLPrefix + "4242")
+			checkShortened(t, "the comment", posted, report.MaxCommentBytes, "the job summary and "+artifact)
 
-			if len(s.summary) > check.MaxSummaryBytes {
+			if len(s.summary) > report.MaxSummaryBytes {
 				t.Errorf("the job summary has %d bytes, over 1 MiB", len(s.summary))
 			}
 			if tc.summary {
-				checkShortened(t, "the job summary", s.summary, check.MaxSummaryBytes, artifact)
+				checkShortened(t, "the job summary", s.summary, report.MaxSummaryBytes, artifact)
 			} else if s.summary != full+"\n" {
 				t.Errorf("the job summary (%d bytes) is not the full report (%d bytes)", len(s.summary), len(full))
 			}
@@ -171,11 +172,11 @@ func TestActionLargeReportNotTrusted(t *testing.T) {
 	r.fake.SetPullRequestFiles(prNumber, "README.md", ".github/workflows/perfgate.yml")
 	s := r.run(map[string]string{"mode": "report", "results": "perfgate-artifact/results.json"})
 	s.mustCode(t, exitError)
-	report := r.postedReport(forkRunURL)
-	if !strings.HasPrefix(report, action.Marker("perfgate")+"\n> [!CAUTION]\n> **Not trusted: a maintainer must look.**") {
-		t.Errorf("the comment does not begin with the marker and the banner:\n%.300s", report)
+	posted := r.postedReport(forkRunURL)
+	if !strings.HasPrefix(posted, action.Marker("perfgate")+"\n> [!CAUTION]\n> **Not trusted: a maintainer must look.**") {
+		t.Errorf("the comment does not begin with the marker and the banner:\n%.300s", posted)
 	}
-	checkShortened(t, "the comment", report, check.MaxCommentBytes, "the job summary and "+
+	checkShortened(t, "the comment", posted, report.MaxCommentBytes, "the job summary and "+
 		"`.perfgate/report.md` (output report-markdown; kept in the workflow's artifact where it uploads `.perfgate/`)")
 }
 
@@ -190,10 +191,10 @@ func TestActionLargeBaselineReport(t *testing.T) {
 	if !strings.HasPrefix(s.summary, "## perfgate: new baseline\n") || !strings.Contains(s.summary, "Compared with the baseline it replaces:") {
 		t.Errorf("summary begins:\n%.300s", s.summary)
 	}
-	checkShortened(t, "the job summary", s.summary, check.MaxSummaryBytes,
+	checkShortened(t, "the job summary", s.summary, report.MaxSummaryBytes,
 		"`.perfgate/report.md` (output report-markdown; kept in the workflow's artifact where it uploads `.perfgate/`)")
 	full, err := os.ReadFile(filepath.Join(r.workspace, ".perfgate", "report.md"))
-	if err != nil || len(full) <= check.MaxSummaryBytes || strings.Contains(string(full), "shortened") {
+	if err != nil || len(full) <= report.MaxSummaryBytes || strings.Contains(string(full), "shortened") {
 		t.Errorf("report.md: %d bytes (%v), want the full report", len(full), err)
 	}
 }

@@ -19,10 +19,12 @@ import (
 	"github.com/perfgate/perfgate/action"
 	"github.com/perfgate/perfgate/action/githubfake"
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/internal/fixture"
+	"github.com/perfgate/perfgate/results"
 )
 
 var updateActionFixtures = flag.Bool("update-action-fixtures", false,
-	"regenerate testdata/action/results from check/testdata/loopback-noise")
+	"regenerate testdata/action/results from internal/fixture/loopback-noise")
 
 const (
 	actionTestdata = "testdata/action"
@@ -36,7 +38,7 @@ const (
 
 // noiseDir holds the measurements of 8 private Tor networks that the
 // results fixtures are made from (a copy in the repository).
-func noiseDir() string { return filepath.Join("..", "..", "check", "testdata", "loopback-noise") }
+func noiseDir() string { return fixture.Dir() }
 
 // TestActionFixtures makes (with -update-action-fixtures) and checks the
 // results fixtures: three networks' real measurements for the baseline,
@@ -47,7 +49,7 @@ func TestActionFixtures(t *testing.T) {
 	if *updateActionFixtures {
 		dir := noiseDir()
 		base := noiseResults(t, dir, []string{"network01", "network02", "network03"}, 1)
-		b, err := check.NewBaseline(base, check.BaselineMeta{Commit: baseSHA, Ref: "refs/heads/master",
+		b, err := check.NewBaseline(base, results.BaselineMeta{Commit: baseSHA, Ref: "refs/heads/master",
 			Date: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)})
 		if err != nil {
 			t.Fatal(err)
@@ -62,11 +64,11 @@ func TestActionFixtures(t *testing.T) {
 		file string
 		want check.Verdict
 	}{{"pass.json", check.VerdictPass}, {"regression.json", check.VerdictRegression}} {
-		b, err := check.ReadBaseline(filepath.Join(actionTestdata, "results", "baseline.json"))
+		b, err := results.ReadBaseline(filepath.Join(actionTestdata, "results", "baseline.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		cur, err := check.Load(filepath.Join(actionTestdata, "results", tc.file), "")
+		cur, err := results.Load(filepath.Join(actionTestdata, "results", tc.file), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,18 +84,18 @@ func TestActionFixtures(t *testing.T) {
 
 // noiseResults turns networks of loopback-noise into results, one run per
 // network, with circuit latencies multiplied by slow.
-func noiseResults(t *testing.T, dir string, networks []string, slow float64) *check.Results {
+func noiseResults(t *testing.T, dir string, networks []string, slow float64) *results.Results {
 	t.Helper()
 	start := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	res := &check.Results{
-		Schema: check.SchemaResultsV1, Suite: check.SuiteName, Source: "perfgate", CreatedAt: start,
-		Environment: check.Environment{OS: "linux", Arch: "amd64", Cores: 2, TorVersion: "0.4.9.11", ClientName: "tor", ClientVersion: "0.4.9.11"},
-		Settings:    check.Settings{Runs: len(networks), Circuits: 100, ConcurrentStreams: 500},
+	res := &results.Results{
+		Schema: results.SchemaResultsV1, Suite: results.SuiteName, Source: "perfgate", CreatedAt: start,
+		Environment: results.Environment{OS: "linux", Arch: "amd64", Cores: 2, TorVersion: "0.4.9.11", ClientName: "tor", ClientVersion: "0.4.9.11"},
+		Settings:    results.Settings{Runs: len(networks), Circuits: 100, ConcurrentStreams: 500},
 	}
 	for i, n := range networks {
-		run := check.Run{Index: i, StartedAt: start.Add(time.Duration(i) * 5 * time.Minute)}
+		run := results.Run{Index: i, StartedAt: start.Add(time.Duration(i) * 5 * time.Minute)}
 		// Circuit builds: milliseconds, one a line.
-		cb := check.Benchmark{Key: check.BenchCircuitBuild, Name: "Circuit Build", Success: true}
+		cb := results.Benchmark{Key: results.BenchCircuitBuild, Name: "Circuit Build", Success: true}
 		for _, line := range readLines(t, filepath.Join(dir, n, "circ_ms.txt")) {
 			ms, err := strconv.ParseFloat(line, 64)
 			if err != nil {
@@ -105,16 +107,16 @@ func noiseResults(t *testing.T, dir string, networks []string, slow float64) *ch
 		cb.TotalOperations = int64(len(cb.LatenciesS))
 		cb.OperationsPerSec = float64(cb.TotalOperations) / cb.DurationS
 		// Steady-state RSS: kB, 1 s apart.
-		mem := check.Benchmark{Key: check.BenchMemoryUsage, Name: "Memory Usage", Success: true, DurationS: 5}
+		mem := results.Benchmark{Key: results.BenchMemoryUsage, Name: "Memory Usage", Success: true, DurationS: 5}
 		for j, line := range readLines(t, filepath.Join(dir, n, "rss_kB.txt")) {
 			kb, err := strconv.ParseUint(line, 10, 64)
 			if err != nil {
 				t.Fatalf("%s/rss_kB.txt: %v", n, err)
 			}
-			mem.Memory = append(mem.Memory, check.MemorySample{AtS: float64(j), RSS: kb * 1024})
+			mem.Memory = append(mem.Memory, results.MemorySample{AtS: float64(j), RSS: kb * 1024})
 		}
 		// Stream capacity: the ladder of concurrent echo streams.
-		sc := check.Benchmark{Key: check.BenchStreamScaling, Name: "Stream Scaling", Success: true}
+		sc := results.Benchmark{Key: results.BenchStreamScaling, Name: "Stream Scaling", Success: true}
 		for _, line := range readLines(t, filepath.Join(dir, n, "capacity.jsonl")) {
 			var raw map[string]any
 			if err := json.Unmarshal([]byte(line), &raw); err != nil {
@@ -122,7 +124,7 @@ func noiseResults(t *testing.T, dir string, networks []string, slow float64) *ch
 			}
 			f := func(k string) float64 { v, _ := raw[k].(float64); return v }
 			streams, ok := int(f("n")), int(f("ok"))
-			sc.Levels = append(sc.Levels, check.StreamLevel{
+			sc.Levels = append(sc.Levels, results.StreamLevel{
 				Streams: streams, OK: ok, Failed: streams - ok,
 				P50S: f("total_p50_ms") / 1000, P95S: f("total_p95_ms") / 1000, MaxS: f("total_max_ms") / 1000,
 				WallS: f("wall_ms") / 1000, ThroughputBytesPerS: float64(ok) * 1024 / (f("wall_ms") / 1000),
@@ -131,7 +133,7 @@ func noiseResults(t *testing.T, dir string, networks []string, slow float64) *ch
 			sc.DurationS += f("wall_ms") / 1000
 			sc.TotalOperations += int64(ok)
 		}
-		run.Benchmarks = []check.Benchmark{cb, mem, sc}
+		run.Benchmarks = []results.Benchmark{cb, mem, sc}
 		res.Runs = append(res.Runs, run)
 	}
 	return res
@@ -628,7 +630,7 @@ func TestActionFirstBaselineHint(t *testing.T) {
 	if err := run(context.Background(), strings.Fields(want)[1:], strings.NewReader(""), &stdout, &stderr, func(string) string { return "" }); err != nil {
 		t.Fatalf("%s: %v\n%s", want, err, stderr.String())
 	}
-	b, err := check.ReadBaseline(filepath.Join(r.workspace, "baselines", "other.json"))
+	b, err := results.ReadBaseline(filepath.Join(r.workspace, "baselines", "other.json"))
 	if err != nil || len(b.Results.Runs) != 3 {
 		t.Fatalf("the baseline the hint made: %v", err)
 	}
@@ -685,7 +687,7 @@ func TestActionBaselineMode(t *testing.T) {
 	s := r.run(map[string]string{"mode": "baseline", "results": r.put("results/pass.json", "results.json")})
 	s.mustCode(t, exitPass)
 	s.mustOutputs(t, map[string]string{"baseline-path": "baselines/default.json", "results-json": "results.json"})
-	b, err := check.ReadBaseline(filepath.Join(r.workspace, "baselines", "default.json"))
+	b, err := results.ReadBaseline(filepath.Join(r.workspace, "baselines", "default.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -701,7 +703,7 @@ func TestActionBaselineMode(t *testing.T) {
 
 	t.Run("never from a failed run", func(t *testing.T) {
 		before, _ := os.ReadFile(filepath.Join(r.workspace, "baselines", "default.json"))
-		var res check.Results
+		var res results.Results
 		json.Unmarshal(readFixture(t, "results/pass.json"), &res)
 		res.Runs[1].Error = "network did not bootstrap"
 		writeJSONFile(t, filepath.Join(r.workspace, "failed.json"), &res)
@@ -754,7 +756,7 @@ func TestActionCheckOnPush(t *testing.T) {
 // exit 2, an error status, the report still everywhere.
 func TestActionFailedRun(t *testing.T) {
 	r := newRunner(t, "pull_request")
-	var res check.Results
+	var res results.Results
 	if err := json.Unmarshal(readFixture(t, "results/pass.json"), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -817,7 +819,7 @@ func TestActionRunsSuite(t *testing.T) {
 		t.Fatalf("exit code %d\nstderr: %s\nstdout: %s", s.code, s.stderr, s.stdout)
 	}
 	s.mustOutputs(t, map[string]string{"results-json": ".perfgate/results.json"})
-	res, err := check.Load(filepath.Join(r.workspace, ".perfgate", "results.json"), "")
+	res, err := results.Load(filepath.Join(r.workspace, ".perfgate", "results.json"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -855,8 +857,8 @@ func TestActionRunsAB(t *testing.T) {
 		t.Fatalf("exit code %d\nstderr: %s\nstdout: %s", s.code, s.stderr, s.stdout)
 	}
 	s.mustOutputs(t, map[string]string{"results-json": ".perfgate/results.json", "report-markdown": ".perfgate/report.md"})
-	head, herr := check.Load(filepath.Join(r.workspace, ".perfgate", "results.json"), "")
-	base, berr := check.Load(filepath.Join(r.workspace, ".perfgate", "baseline-results.json"), "")
+	head, herr := results.Load(filepath.Join(r.workspace, ".perfgate", "results.json"), "")
+	base, berr := results.Load(filepath.Join(r.workspace, ".perfgate", "baseline-results.json"), "")
 	if herr != nil || berr != nil {
 		t.Fatal(herr, berr)
 	}

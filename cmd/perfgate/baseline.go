@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 const baselineUsage = `usage: perfgate baseline --results FILE --out baselines/NAME.json [--keep-runs K]
@@ -27,7 +28,7 @@ the last K, so that it grows more precise instead of being replaced.
 func cmdBaseline(ctx context.Context, e *env, args []string) error {
 	fset := flag.NewFlagSet("baseline", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
-	results := fset.String("results", "", "results `FILE` to store (required; JSON, Go benchmark output or go-tor summary)")
+	resultsPath := fset.String("results", "", "results `FILE` to store (required; JSON, Go benchmark output or go-tor summary)")
 	out := fset.String("out", "", "baseline `FILE` to write, e.g. baselines/default.json (required)")
 	format := fset.String("format", "auto", "input `FORMAT`: auto, json, gobench, gotor")
 	keep := fset.Int("keep-runs", 0, "keep the last `K` runs of the existing baseline and the new results (0: replace)")
@@ -43,17 +44,17 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 	if fset.NArg() > 0 {
 		return fmt.Errorf("baseline: unexpected argument %q (see 'perfgate baseline -h')", fset.Arg(0))
 	}
-	if *results == "" || *out == "" {
+	if *resultsPath == "" || *out == "" {
 		return errors.New("baseline: --results FILE and --out FILE are required (see 'perfgate baseline -h')")
 	}
 	if *keep < 0 {
 		return errors.New("baseline: --keep-runs must not be negative")
 	}
-	r, err := check.Load(*results, *format)
+	r, err := results.Load(*resultsPath, *format)
 	if err != nil {
 		return err
 	}
-	meta := check.BaselineMeta{Commit: *commit, Ref: *ref, Date: time.Now()}
+	meta := results.BaselineMeta{Commit: *commit, Ref: *ref, Date: time.Now()}
 	if meta.Commit == "" {
 		meta.Commit = e.getenv("GITHUB_SHA")
 	}
@@ -62,10 +63,10 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 	}
 	b, err := check.NewBaseline(r, meta)
 	if err != nil {
-		return fmt.Errorf("%s: %w; %s left unchanged", *results, err, *out)
+		return fmt.Errorf("%s: %w; %s left unchanged", *resultsPath, err, *out)
 	}
 	if *keep > 0 {
-		old, err := check.ReadBaseline(*out)
+		old, err := results.ReadBaseline(*out)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
@@ -76,7 +77,7 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}
-	if err := check.WriteBaseline(*out, b); err != nil {
+	if err := results.WriteBaseline(*out, b); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d run(s) of suite %s%s\n", *out, len(b.Results.Runs), b.Suite, commitSuffix(b.Commit))

@@ -13,6 +13,8 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/report"
+	"github.com/perfgate/perfgate/results"
 )
 
 // compareFlags are the flags 'perfgate compare' and 'perfgate report' share.
@@ -143,17 +145,17 @@ func (f *compareFlags) compare() (*check.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur, err := check.Load(f.results, f.format)
+	cur, err := results.Load(f.results, f.format)
 	if err != nil {
 		return nil, err
 	}
-	var base *check.Results
+	var base *results.Results
 	if f.baseline != "" {
 		bf := f.format
 		if f.baselineFormat != "" {
 			bf = f.baselineFormat
 		}
-		base, err = check.Load(f.baseline, bf)
+		base, err = results.Load(f.baseline, bf)
 		if errors.Is(err, fs.ErrNotExist) {
 			base, err = nil, nil
 		}
@@ -180,17 +182,17 @@ func (f *compareFlags) compare() (*check.Report, error) {
 // emit writes the reports and returns the error that gives the exit code.
 func (f *compareFlags) emit(e *env, rep *check.Report) error {
 	if f.markdown != "" {
-		if err := writeOut(e, f.markdown, func(w io.Writer) error { return check.WriteMarkdown(w, rep) }); err != nil {
+		if err := writeOut(e, f.markdown, func(w io.Writer) error { return report.WriteMarkdown(w, rep) }); err != nil {
 			return err
 		}
 	}
 	if f.json != "" {
-		if err := writeOut(e, f.json, func(w io.Writer) error { return check.WriteJSON(w, rep) }); err != nil {
+		if err := writeOut(e, f.json, func(w io.Writer) error { return report.WriteJSON(w, rep) }); err != nil {
 			return err
 		}
 	}
 	if !f.quiet && f.markdown != "-" && f.json != "-" {
-		if err := check.WriteTerminal(e.stdout, rep, f.useColor(e)); err != nil {
+		if err := report.WriteTerminal(e.stdout, rep, f.useColor(e)); err != nil {
 			return err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // perfgate runs the command line in-process and returns its exit code,
@@ -51,7 +52,7 @@ func TestCompareCommand(t *testing.T) {
 	dir := t.TempDir()
 	same := goBench(t, dir, "same.txt", 1)
 	slow := goBench(t, dir, "slow.txt", 1.6)
-	gotor := filepath.Join("..", "..", "check", "testdata", "gotor", "go-tor-benchmark-all.txt")
+	gotor := filepath.Join("..", "..", "results", "testdata", "gotor", "go-tor-benchmark-all.txt")
 	base := filepath.Join(dir, "baselines", "main.json")
 	if code, _, stderr := perfgate(t, nil, "baseline", "--results", same, "--out", base, "--commit", "abc"); code != 0 {
 		t.Fatalf("baseline: exit %d: %s", code, stderr)
@@ -143,7 +144,7 @@ func TestBaselineCommand(t *testing.T) {
 	if code, stdout, stderr := perfgate(t, env, "baseline", "--results", res, "--out", out); code != 0 || !strings.Contains(stdout, "5 run(s)") {
 		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
 	}
-	b, err := check.ReadBaseline(out)
+	b, err := results.ReadBaseline(out)
 	if err != nil || b.Commit != "0123456789abcdef" || b.Ref != "refs/heads/main" {
 		t.Fatalf("baseline %+v: %v", b, err)
 	}
@@ -156,7 +157,7 @@ func TestBaselineCommand(t *testing.T) {
 				t.Fatal(stderr)
 			}
 		}
-		b, err := check.ReadBaseline(out2)
+		b, err := results.ReadBaseline(out2)
 		if err != nil || len(b.Results.Runs) != 7 {
 			t.Fatalf("%d runs: %v", len(b.Results.Runs), err)
 		}

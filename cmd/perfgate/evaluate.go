@@ -17,6 +17,7 @@ import (
 	"github.com/perfgate/perfgate/benchmark/torlab"
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/quality"
+	"github.com/perfgate/perfgate/results"
 )
 
 const evaluateUsage = `usage: perfgate evaluate <collect|replay|all> [flags]
@@ -157,7 +158,7 @@ func planInjection(kinds string, size float64, calibrate string) (quality.Inject
 	if calibrate == "" {
 		return quality.Injection{}, errors.New("evaluate: --inject needs --calibrate AA.json (A/A runs the size is relative to)")
 	}
-	aa, err := check.Load(calibrate, "")
+	aa, err := results.Load(calibrate, "")
 	if err != nil {
 		return quality.Injection{}, fmt.Errorf("evaluate: %w", err)
 	}
@@ -187,13 +188,13 @@ func planInjection(kinds string, size float64, calibrate string) (quality.Inject
 
 // collectTo collects into path, appending to the successful runs already
 // there (stored mode), and rewrites the file after every run.
-func collectTo(ctx context.Context, e *env, path string, o quality.CollectOptions, prev *check.Results) (*check.Results, error) {
+func collectTo(ctx context.Context, e *env, path string, o quality.CollectOptions, prev *results.Results) (*results.Results, error) {
 	o.Log = e.stderr
 	fmt.Fprintf(e.stderr, "collecting %d %s run(s) into %s: injection %s\n", o.Runs, o.Mode, path, o.Injection)
-	o.Checkpoint = func(r *check.Results) error {
+	o.Checkpoint = func(r *results.Results) error {
 		if prev != nil {
 			merged := *r
-			merged.Runs = append(append([]check.Run(nil), prev.Runs...), r.Runs...)
+			merged.Runs = append(append([]results.Run(nil), prev.Runs...), r.Runs...)
 			for i := range merged.Runs {
 				merged.Runs[i].Index = i
 			}
@@ -354,9 +355,9 @@ func replayFiles(e *env, paths []string, rf replayFlags) error {
 	if err != nil {
 		return err
 	}
-	files := map[string]*check.Results{}
+	files := map[string]*results.Results{}
 	for _, p := range paths {
-		r, err := check.Load(p, "")
+		r, err := results.Load(p, "")
 		if err != nil {
 			return fmt.Errorf("evaluate replay: %w", err)
 		}
@@ -453,7 +454,7 @@ func evaluateAll(ctx context.Context, e *env, args []string) error {
 		for _, c := range conds {
 			for s := 1; s <= *abSessions; s++ {
 				p := filepath.Join(*dir, fmt.Sprintf("ab-%s-%d.json", fileSafe(c.Name), s))
-				if r, err := check.Load(p, ""); err == nil && len(r.Runs) >= 2**abRuns {
+				if r, err := results.Load(p, ""); err == nil && len(r.Runs) >= 2**abRuns {
 					fmt.Fprintf(e.stderr, "reusing %s\n", p)
 					continue
 				}
@@ -477,11 +478,11 @@ func evaluateAll(ctx context.Context, e *env, args []string) error {
 // topUp makes the stored-mode file at path hold at least n successful
 // runs with the injection, collecting only the missing ones.
 func topUp(ctx context.Context, e *env, path string, n int, base quality.CollectOptions, in quality.Injection) error {
-	var prev *check.Results
+	var prev *results.Results
 	have := 0
-	if r, err := check.Load(path, ""); err == nil {
+	if r, err := results.Load(path, ""); err == nil {
 		prev = r
-		var ok []check.Run
+		var ok []results.Run
 		for _, run := range r.Runs {
 			if run.Error == "" {
 				ok = append(ok, run)

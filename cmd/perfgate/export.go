@@ -8,7 +8,7 @@ import (
 	"io"
 	"slices"
 
-	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 const exportUsage = `usage: perfgate export [--format benchfmt] [--input-format F] [--out FILE] RESULTS
@@ -54,9 +54,9 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return errors.New("export: want one results FILE (see 'perfgate export -h')")
 	}
-	r, err := check.Load(fs.Arg(0), *inFormat)
+	r, err := results.Load(fs.Arg(0), *inFormat)
 	if err != nil {
 		return err
 	}
-	return writeOut(e, *out, func(w io.Writer) error { return check.WriteBenchfmt(w, r) })
+	return writeOut(e, *out, func(w io.Writer) error { return results.WriteBenchfmt(w, r) })
 }

@@ -7,19 +7,20 @@ import (
 	"testing"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 func TestExportCommand(t *testing.T) {
 	dir := t.TempDir()
-	results := filepath.Join("testdata", "action", "results", "pass.json")
-	orig, err := check.Load(results, "")
+	passJSON := filepath.Join("testdata", "action", "results", "pass.json")
+	orig, err := results.Load(passJSON, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// gated reads the gated metrics' values of a results file.
 	gated := func(t *testing.T, path string) map[string]float64 {
 		t.Helper()
-		r, err := check.Load(path, "")
+		r, err := results.Load(path, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,13 +36,13 @@ func TestExportCommand(t *testing.T) {
 		}
 		return v
 	}
-	want := gated(t, results)
+	want := gated(t, passJSON)
 	if len(want) != 3 {
 		t.Fatalf("the fixture has gated metrics %v", want)
 	}
 
 	t.Run("to stdout, read back with the same gated values", func(t *testing.T) {
-		code, stdout, stderr := perfgate(t, nil, "export", "--format", "benchfmt", results)
+		code, stdout, stderr := perfgate(t, nil, "export", "--format", "benchfmt", passJSON)
 		if code != 0 || stderr != "" {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -58,13 +59,13 @@ func TestExportCommand(t *testing.T) {
 	})
 	t.Run("to a file, the default format", func(t *testing.T) {
 		out := filepath.Join(dir, "export.txt")
-		if code, stdout, stderr := perfgate(t, nil, "export", "--out", out, results); code != 0 || stdout != "" {
+		if code, stdout, stderr := perfgate(t, nil, "export", "--out", out, passJSON); code != 0 || stdout != "" {
 			t.Fatalf("exit %d, stdout %q: %s", code, stdout, stderr)
 		}
 		if got := gated(t, out); !equalValues(got, want) {
 			t.Errorf("read back %v, want %v", got, want)
 		}
-		if r, _ := check.Load(out, "gobench"); r == nil || len(r.Runs) != len(orig.Runs) {
+		if r, _ := results.Load(out, "gobench"); r == nil || len(r.Runs) != len(orig.Runs) {
 			t.Errorf("runs not kept apart")
 		}
 	})
@@ -73,10 +74,10 @@ func TestExportCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"an unknown format", []string{"export", "--format", "csv", results}, `--format "csv": want benchfmt`},
+		{"an unknown format", []string{"export", "--format", "csv", passJSON}, `--format "csv": want benchfmt`},
 		{"no file", []string{"export"}, "want one results FILE"},
 		{"a missing file", []string{"export", filepath.Join(dir, "nope.json")}, "nope.json: cannot open"},
-		{"an unreadable file", []string{"export", "--input-format", "gotor", results}, "pass.json"},
+		{"an unreadable file", []string{"export", "--input-format", "gotor", passJSON}, "pass.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := perfgate(t, nil, tc.args...)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/perfgate/perfgate/benchmark"
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // A gate takes the runs of 'perfgate run' and of the action's check mode
@@ -28,11 +29,11 @@ type gate struct {
 	budget  time.Duration
 	// compare compares the sides taken so far: base is nil in stored
 	// mode (the caller compares with its stored baseline).
-	compare func(base, head *check.Results) (*check.Report, error)
+	compare func(base, head *results.Results) (*check.Report, error)
 	// saved is called with the sides after every round (nil: nothing).
-	saved func(base, head *check.Results) error
+	saved func(base, head *results.Results) error
 
-	base, head *check.Results
+	base, head *results.Results
 	session    *benchmark.ABSession
 }
 
@@ -47,7 +48,7 @@ func (g *gate) run(ctx context.Context) (*check.Report, error) {
 		}()
 	}
 	b := check.Budget{MinRuns: max(g.opts.Runs, 1), MaxRuns: max(g.maxRuns, g.opts.Runs, 1), Step: 1, Time: g.budget}
-	rep, rec, err := adapt(ctx, b, time.Now, g.take, func() (*check.Report, error) { return g.compare(g.base, g.head) })
+	rep, rec, err := check.Adapt(ctx, b, time.Now, g.take, func() (*check.Report, error) { return g.compare(g.base, g.head) })
 	if rep != nil && rec != nil && (g.ab || rep.Baseline != nil) {
 		rep.Repetition = rec
 	}
@@ -105,9 +106,9 @@ func (g *gate) takeAB(ctx context.Context, n int) error {
 }
 
 // abComparison is Report.Comparison in A/B mode.
-func abComparison(base, head *check.Results, order benchmark.Order) string {
+func abComparison(base, head *results.Results, order benchmark.Order) string {
 	n := min(len(base.Runs), len(head.Runs))
-	client := func(r *check.Results) string {
+	client := func(r *results.Results) string {
 		c := r.Environment.ClientCommand
 		if c == "" {
 			c = "the system's tor"
@@ -119,56 +120,4 @@ func abComparison(base, head *check.Results, order benchmark.Order) string {
 	}
 	return fmt.Sprintf("interleaved A/B on one private network: %d run%s per side, order %s (%v), a fresh client each run; base (A): %s; head (B): %s",
 		n, map[bool]string{true: "", false: "s"}[n == 1], benchmark.ScheduleBlocks(benchmark.Schedule(n, order)), order, client(base), client(head))
-}
-
-// adapt is the adaptive loop: take b.MinRuns runs per side and compare;
-// then, while check.Decide asks for more (an interval straddles its
-// threshold and the next round fits in b), take them and compare again.
-// The cost of a round is estimated from the rounds so far (the slowest
-// per run per side). It returns the last report and what repetition did
-// (nil when b.MaxRuns ≤ b.MinRuns: repetition off). A failed take ends it
-// with that error and the last report (nil if none).
-func adapt(ctx context.Context, b check.Budget, now func() time.Time, take func(context.Context, int) error,
-	compare func() (*check.Report, error)) (*check.Report, *check.Repetition, error) {
-	start := now()
-	if err := take(ctx, b.MinRuns); err != nil {
-		return nil, nil, err
-	}
-	runs := b.MinRuns
-	cost := now().Sub(start) / time.Duration(runs)
-	rep, err := compare()
-	if err != nil || b.MaxRuns <= b.MinRuns {
-		return rep, nil, err
-	}
-	rec := &check.Repetition{Planned: runs, MaxRuns: b.MaxRuns, BudgetS: b.Time.Seconds()}
-	for round := 0; ; round++ {
-		d := check.Decide(b, check.Progress{Runs: runs, Elapsed: now().Sub(start), RunCost: cost}, check.Estimates(rep))
-		if round == 0 {
-			rec.Inconclusive = d.Straddling()
-		}
-		if !d.More {
-			rec.Undecided = d.Straddling()
-			switch {
-			case len(rec.Undecided) == 0:
-				rec.Stopped = check.StoppedDecided
-			case runs+max(b.Step, 1) > b.MaxRuns:
-				rec.Stopped = check.StoppedMaxRuns
-			default:
-				rec.Stopped = check.StoppedBudget
-			}
-			break
-		}
-		t0 := now()
-		if err := take(ctx, d.Add); err != nil {
-			rec.Runs, rec.ElapsedS = runs, now().Sub(start).Seconds()
-			return rep, rec, err
-		}
-		runs += d.Add
-		cost = max(cost, now().Sub(t0)/time.Duration(d.Add))
-		if rep, err = compare(); err != nil {
-			return nil, rec, err
-		}
-	}
-	rec.Runs, rec.ElapsedS = runs, now().Sub(start).Seconds()
-	return rep, rec, nil
 }

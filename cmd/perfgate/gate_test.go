@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // fakeClock is a clock a test moves.
@@ -16,8 +17,8 @@ type fakeClock struct{ t time.Time }
 func (c *fakeClock) now() time.Time { return c.t }
 
 // scaled returns run r with its circuit latencies multiplied by f.
-func scaled(r check.Run, f float64) check.Run {
-	r.Benchmarks = append([]check.Benchmark(nil), r.Benchmarks...)
+func scaled(r results.Run, f float64) results.Run {
+	r.Benchmarks = append([]results.Benchmark(nil), r.Benchmarks...)
 	for i, b := range r.Benchmarks {
 		if len(b.LatenciesS) == 0 {
 			continue
@@ -38,7 +39,7 @@ func scaled(r check.Run, f float64) check.Run {
 // each run's wall time. Whatever the budget, the loop stops within it, the
 // report holds the runs it says it took, and it says why it stopped.
 func TestAdaptStopsWithinBudget(t *testing.T) {
-	noise, err := check.Load("../../quality/testdata/loopback-noise.json", "")
+	noise, err := results.Load("../../quality/testdata/loopback-noise.json", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,9 +47,9 @@ func TestAdaptStopsWithinBudget(t *testing.T) {
 	cfg.Resamples = 400
 	// The cases straddle a 15 % allowance on circuit p95 (the loop's
 	// mechanics do not depend on the defaults' values).
-	mc := cfg.Metrics[check.MetricCircuitBuildP95]
+	mc := cfg.Metrics[results.MetricCircuitBuildP95]
 	mc.AllowedRegressionPct, mc.AllowedRegressionPctFewRuns = 15, map[int]float64{1: 35, 2: 20}
-	cfg.Metrics[check.MetricCircuitBuildP95] = mc
+	cfg.Metrics[results.MetricCircuitBuildP95] = mc
 	base := *noise
 	base.Runs = noise.Runs[:3]
 	extra := 0
@@ -84,7 +85,7 @@ func TestAdaptStopsWithinBudget(t *testing.T) {
 				return nil
 			}
 			b := check.Budget{MinRuns: tc.minRuns, MaxRuns: tc.maxRuns, Step: 1, Time: tc.budget}
-			rep, rec, err := adapt(context.Background(), b, clock.now, take, func() (*check.Report, error) {
+			rep, rec, err := check.Adapt(context.Background(), b, clock.now, take, func() (*check.Report, error) {
 				h := head
 				return check.Compare(&base, &h, cfg)
 			})
@@ -152,9 +153,9 @@ func TestAdaptFailedRun(t *testing.T) {
 		}
 		return nil
 	}
-	straddling := &check.Report{Metrics: []check.MetricResult{{Key: check.MetricCircuitBuildP95, Gated: true,
+	straddling := &check.Report{Metrics: []check.MetricResult{{Key: results.MetricCircuitBuildP95, Gated: true,
 		Change: &check.Change{Lo: 0, Hi: 0.4}, AllowedPct: 15}}}
-	rep, rec, err := adapt(context.Background(), check.Budget{MinRuns: 1, MaxRuns: 3, Step: 1, Time: time.Hour},
+	rep, rec, err := check.Adapt(context.Background(), check.Budget{MinRuns: 1, MaxRuns: 3, Step: 1, Time: time.Hour},
 		clock.now, take, func() (*check.Report, error) { return straddling, nil })
 	if !errors.Is(err, boom) || rep != straddling || rec == nil || rec.Runs != 1 {
 		t.Errorf("adapt = %v, %+v, %v", rep, rec, err)

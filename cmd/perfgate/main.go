@@ -19,9 +19,10 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/perfgate/perfgate/check"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/perfgate/perfgate/check"
 )
 
 // Exit codes of perfgate.

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/report"
 )
 
 const reportUsage = `usage: perfgate report --verdict FILE [--markdown FILE] [--json FILE]
@@ -30,7 +31,7 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	case verdict != "" && f.results != "":
 		return errors.New("report: give --verdict or --results, not both")
 	case verdict != "":
-		rep, err = check.ReadReport(verdict)
+		rep, err = report.ReadReport(verdict)
 		f.results = verdict
 	case f.results != "":
 		rep, err = f.compare()

@@ -16,6 +16,7 @@ import (
 	"github.com/perfgate/perfgate/benchmark"
 	"github.com/perfgate/perfgate/benchmark/torlab"
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 const runUsage = `usage: perfgate run [--runs N] [--quick] [--out FILE] [--baseline FILE] [--config FILE]
@@ -192,7 +193,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		ab:      ab,
 		maxRuns: *maxRuns,
 		budget:  *budget,
-		saved: func(base, head *check.Results) error {
+		saved: func(base, head *results.Results) error {
 			if err := benchmark.WriteResultsFile(*out, head); err != nil {
 				return err
 			}
@@ -201,7 +202,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 			}
 			return nil
 		},
-		compare: func(base, head *check.Results) (*check.Report, error) {
+		compare: func(base, head *results.Results) (*check.Report, error) {
 			if !ab {
 				f.results = *out
 				rep, err := f.compare()

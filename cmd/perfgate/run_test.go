@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/report"
+	"github.com/perfgate/perfgate/results"
 )
 
 func TestRunFlags(t *testing.T) {
@@ -104,7 +106,7 @@ func TestRunQuickOnTor(t *testing.T) {
 	if err != nil {
 		t.Logf("a target was missed on this machine (exit 1): %v", err)
 	}
-	res, lerr := check.Load(out, "")
+	res, lerr := results.Load(out, "")
 	if lerr != nil {
 		t.Fatal(lerr)
 	}
@@ -153,8 +155,8 @@ func TestRunABQuickOnTor(t *testing.T) {
 	if err != nil && !errors.Is(err, check.ErrRegression) {
 		t.Fatalf("perfgate run: %v\nstderr:\n%s", err, stderr.String())
 	}
-	head, herr := check.Load(out, "")
-	base, berr := check.Load(baseOut, "")
+	head, herr := results.Load(out, "")
+	base, berr := results.Load(baseOut, "")
 	if herr != nil || berr != nil {
 		t.Fatal(herr, berr)
 	}
@@ -164,7 +166,7 @@ func TestRunABQuickOnTor(t *testing.T) {
 	if base.Environment.ClientCommand != baseCmd || head.Environment.ClientCommand != "" {
 		t.Errorf("client commands: base %q, head %q", base.Environment.ClientCommand, head.Environment.ClientCommand)
 	}
-	rep, rerr := check.ReadReport(js)
+	rep, rerr := report.ReadReport(js)
 	if rerr != nil {
 		t.Fatal(rerr)
 	}

@@ -17,10 +17,11 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // instrumentLine starts the line of every report that names the instrument
-// (check.Instrument): in the action's image, shim mode.
+// (results.Instrument): in the action's image, shim mode.
 const instrumentLine = "**Instrument:** private Tor network, loopback shim;"
 
 // The repository and pull request the fake GitHub plays.
@@ -221,12 +222,12 @@ func TestContainer(t *testing.T) {
 	checkShimRun(t, live, true)
 
 	// The baseline the base branch gets next: the live run's results.
-	b, err := check.NewBaseline(r, check.BaselineMeta{Commit: sc.base1, Ref: "refs/heads/main"})
+	b, err := check.NewBaseline(r, results.BaselineMeta{Commit: sc.base1, Ref: "refs/heads/main"})
 	if err != nil {
 		t.Fatalf("the live run's results do not make a baseline: %v", err)
 	}
 	blPath := filepath.Join(e.state, "default.json")
-	if err := check.WriteBaseline(blPath, b); err != nil {
+	if err := results.WriteBaseline(blPath, b); err != nil {
 		t.Fatal(err)
 	}
 	sc.advanceBase(t, blPath)
@@ -447,7 +448,7 @@ func (e *env) checkCaps(ctx context.Context) error {
 }
 
 // parseResults loads the live run's results-json output.
-func parseResults(t *testing.T, res *actionResult) *check.Results {
+func parseResults(t *testing.T, res *actionResult) *results.Results {
 	t.Helper()
 	data := res.files["results-json"]
 	if len(data) == 0 {
@@ -457,7 +458,7 @@ func parseResults(t *testing.T, res *actionResult) *check.Results {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, err := check.Load(p, check.FormatJSON)
+	r, err := results.Load(p, results.FormatJSON)
 	if err != nil {
 		t.Fatalf("results-json of the live run: %v", err)
 	}
@@ -466,7 +467,7 @@ func parseResults(t *testing.T, res *actionResult) *check.Results {
 
 // checkLiveResults checks that the suite really ran, inside the container,
 // on the private network, with the image's tor.
-func checkLiveResults(t *testing.T, r *check.Results, torVersion string) {
+func checkLiveResults(t *testing.T, r *results.Results, torVersion string) {
 	t.Helper()
 	if r.Source != "" && r.Source != "perfgate" {
 		t.Errorf("results source %q: want the suite's own results (perfgate)", r.Source)
@@ -492,7 +493,7 @@ func checkLiveResults(t *testing.T, r *check.Results, torVersion string) {
 			t.Errorf("run %d: no network start time: the private network did not come up", run.Index)
 		}
 	}
-	for _, k := range []string{check.BenchCircuitBuild, check.BenchMemoryUsage, check.BenchConcurrentStreams, check.BenchStreamScaling} {
+	for _, k := range []string{results.BenchCircuitBuild, results.BenchMemoryUsage, results.BenchConcurrentStreams, results.BenchStreamScaling} {
 		if !keys[k] {
 			t.Errorf("the live run has no %s benchmark (has %v)", k, keys)
 		}

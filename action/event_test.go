@@ -10,7 +10,7 @@ import (
 )
 
 // events holds real webhook payloads (from GitHub's documented examples).
-const events = "../cmd/perfgate/testdata/action/events"
+const events = "testdata/action/events"
 
 func envFrom(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }

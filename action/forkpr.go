@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/perfgate/perfgate/internal/short"
 )
 
 // The checks of mode report, the workflow_run reporter. It posts for a pull
@@ -78,14 +80,14 @@ func MatchRunPullRequest(wr *WorkflowRun, candidates []PullRequest) (*PullReques
 	for _, c := range candidates {
 		switch {
 		case !strings.EqualFold(c.HeadSHA, wr.HeadSHA) || !strings.EqualFold(c.HeadRepo, wr.HeadRepo):
-			others = append(others, fmt.Sprintf("#%d has head %s in %s", c.Number, shortSHA(c.HeadSHA), orNone(c.HeadRepo)))
+			others = append(others, fmt.Sprintf("#%d has head %s in %s", c.Number, short.Commit(c.HeadSHA), orNone(c.HeadRepo)))
 		case len(wr.PullRequests) > 0 && !hasNumber(wr.PullRequests, c.Number):
 			others = append(others, fmt.Sprintf("#%d is not among the run's pull requests", c.Number))
 		default:
 			match = append(match, c)
 		}
 	}
-	what := fmt.Sprintf("commit %s of %s (branch %s)", shortSHA(wr.HeadSHA), wr.HeadRepo, wr.HeadBranch)
+	what := fmt.Sprintf("commit %s of %s (branch %s)", short.Commit(wr.HeadSHA), wr.HeadRepo, wr.HeadBranch)
 	switch len(match) {
 	case 1:
 		pr := match[0]
@@ -245,7 +247,7 @@ func (p *Provenance) Notes() []string {
 	pr := p.PullRequest
 	notes := []string{fmt.Sprintf("These results come from %s (the workflow run linked below, on commit %s), not from perfgate's "+
 		"reporter: perfgate checked that they are for pull request #%d and compared them with the baseline at its base commit %s, "+
-		"but it cannot check how that run made them.", p.runName(), shortSHA(pr.HeadSHA), pr.Number, shortSHA(pr.BaseSHA))}
+		"but it cannot check how that run made them.", p.runName(), short.Commit(pr.HeadSHA), pr.Number, short.Commit(pr.BaseSHA))}
 	if !p.Trusted() {
 		notes = append(notes, fmt.Sprintf("⚠️ Not trusted: %s, which decide what the run executed. A maintainer must look: review "+
 			"those changes and the run before relying on this report. The status is error whatever the figures say.", p.Reason()))
@@ -280,13 +282,6 @@ func (p *Provenance) Status(state, description string) (string, string) {
 }
 
 // shortSHA is a commit's 7-character abbreviation.
-func shortSHA(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
-}
-
 func orNone(s string) string {
 	if s == "" {
 		return "(none)"

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/perfgate/perfgate/internal/short"
 )
 
 // MaxCommentLen is the longest comment body GitHub accepts, in characters.
@@ -118,19 +120,9 @@ func (p *Publisher) SetStatus(ctx context.Context, sha, state, description, targ
 	return p.API.CreateStatus(ctx, p.Repo, sha, Status{
 		State:       state,
 		Context:     p.Context,
-		Description: Truncate(description, MaxDescriptionLen),
+		Description: short.Line(description, MaxDescriptionLen),
 		TargetURL:   targetURL,
 	})
-}
-
-// Truncate cuts s to at most n characters, ending with "…" when cut.
-func Truncate(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }
 
 // maxFilesPages is how many pages of a pull request's files GitHub lists:

@@ -323,6 +323,14 @@ func shortChange(m MetricResult) string {
 // Words is the status in words: "target missed" for target_missed.
 func (s Status) Words() string { return strings.ReplaceAll(string(s), "_", " ") }
 
+// SetStored names the files of a comparison with a stored baseline
+// (SetPaths) and sets the comparison line that describes that baseline
+// (StoredComparison).
+func (r *Report) SetStored(baselinePath, resultsPath string) {
+	r.SetPaths(baselinePath, resultsPath)
+	r.Comparison = StoredComparison(r)
+}
+
 // SetPaths records the files the sides came from, and the command that
 // creates the baseline when there was none.
 func (r *Report) SetPaths(baselinePath, resultsPath string) {

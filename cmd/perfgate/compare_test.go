@@ -17,10 +17,10 @@ import (
 
 // perfgate runs the command line in-process and returns its exit code,
 // stdout and stderr.
-func perfgate(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+func perfgate(t *testing.T, vars map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := run(context.Background(), args, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	err := run(context.Background(), args, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }})
 	code := exitCode(err, &errb)
 	return code, out.String(), errb.String()
 }

@@ -12,7 +12,7 @@ import (
 
 func TestExportCommand(t *testing.T) {
 	dir := t.TempDir()
-	passJSON := filepath.Join("testdata", "action", "results", "pass.json")
+	passJSON := filepath.Join("..", "..", "action", "testdata", "action", "results", "pass.json")
 	orig, err := results.Load(passJSON, "")
 	if err != nil {
 		t.Fatal(err)

@@ -13,15 +13,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"runtime"
 	"runtime/debug"
 
+	"github.com/perfgate/perfgate/action"
 	"github.com/perfgate/perfgate/check"
 )
 
@@ -34,7 +37,7 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	err := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }
@@ -64,6 +67,11 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// now, sleep and transport are the clock, the wait between retries and
+	// the HTTP transport of GitHub calls (nil: the real ones).
+	now       func() time.Time
+	sleep     action.Sleep
+	transport http.RoundTripper
 }
 
 // A command is one subcommand of perfgate.
@@ -85,8 +93,11 @@ var commands = map[string]command{
 }
 
 // run is perfgate's main, with its outside world injected.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+func run(ctx context.Context, args []string, e *env) error {
+	if e.now == nil {
+		e.now = time.Now
+	}
+	stdout, stderr, getenv := e.stdout, e.stderr, e.getenv
 	if len(args) == 0 {
 		// With no arguments perfgate runs the full gate locally, or acts as
 		// the GitHub Action when the runner started it.

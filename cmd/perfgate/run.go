@@ -13,9 +13,12 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/perfgate/perfgate/action"
 	"github.com/perfgate/perfgate/benchmark"
 	"github.com/perfgate/perfgate/benchmark/torlab"
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/gate"
+	"github.com/perfgate/perfgate/internal/actiongate"
 	"github.com/perfgate/perfgate/results"
 )
 
@@ -64,7 +67,7 @@ const defaultBaseline = "baselines/default.json"
 // the same), and the wall time adaptive repetition may take.
 var defaultRuns = check.DefaultConfig().RecommendedRuns
 
-const defaultBudget = 8 * time.Minute
+const defaultBudget = action.DefaultTimeBudget
 
 // chooseBaseline is the baseline 'perfgate run' compares with: the one
 // given, else defaultBaseline when it exists, else none ("").
@@ -175,25 +178,48 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		tty = isatty.IsTerminal(fd.Fd())
 	}
 	progress := benchmark.NewProgress(e.stderr, github, tty)
+	var stored *results.Results
+	if !ab && f.baseline != "" {
+		// Read the baseline before spending minutes on the suite; a missing
+		// file means the targets alone decide.
+		bf := f.format
+		if f.baselineFormat != "" {
+			bf = f.baselineFormat
+		}
+		stored, err = results.Load(f.baseline, bf)
+		if errors.Is(err, os.ErrNotExist) {
+			stored, err = nil, nil
+		}
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
+	baselinePath := f.baseline
+	if ab {
+		baselinePath = *baseOut
+	}
 	begin := time.Now()
-	g := &gate{
-		opts: benchmark.RunOptions{
+	g, runErr := gate.Run(ctx, gate.Options{
+		Suite: benchmark.RunOptions{
 			Runs:                  *runs,
 			Quick:                 *quick,
 			Config:                cfg,
 			Timeout:               *timeout,
-			ClientCommand:         systemTor(*client),
-			BaselineClientCommand: systemTor(*baseCmd),
+			ClientCommand:         actiongate.SystemTor(*client),
+			BaselineClientCommand: actiongate.SystemTor(*baseCmd),
 			Order:                 ord,
 			Loopback:              lbMode,
 			Log:                   slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})),
 			Progress:              progress,
 			Getenv:                e.getenv,
 		},
-		ab:      ab,
-		maxRuns: *maxRuns,
-		budget:  *budget,
-		saved: func(base, head *results.Results) error {
+		Baseline:     stored,
+		Config:       ccfg,
+		MaxRuns:      *maxRuns,
+		Budget:       *budget,
+		BaselinePath: baselinePath,
+		ResultsPath:  *out,
+		Saved: func(base, head *results.Results) error {
 			if err := benchmark.WriteResultsFile(*out, head); err != nil {
 				return err
 			}
@@ -202,45 +228,23 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 			}
 			return nil
 		},
-		compare: func(base, head *results.Results) (*check.Report, error) {
-			if !ab {
-				f.results = *out
-				rep, err := f.compare()
-				if err == nil {
-					rep.Comparison = check.StoredComparison(rep)
-				}
-				return rep, err
-			}
-			rep, err := check.Compare(base, head, ccfg)
-			if err != nil {
-				return nil, err
-			}
-			rep.SetPaths(*baseOut, *out)
-			// Same machine, same job: the clients' difference is what is
-			// measured, not a caveat.
-			rep.EnvironmentDiff = nil
-			rep.Comparison = abComparison(base, head, ord)
-			return rep, nil
-		},
-	}
-	rep, runErr := g.run(ctx)
-	if g.head != nil {
-		what := fmt.Sprintf("%d run(s)", len(g.head.Runs))
-		if ab && g.base != nil {
-			what = fmt.Sprintf("%d run(s) of the client under test; %s: %d run(s) of the baseline client", len(g.head.Runs), *baseOut, len(g.base.Runs))
+	})
+	if g.Head != nil {
+		what := fmt.Sprintf("%d run(s)", len(g.Head.Runs))
+		if ab && g.Base != nil {
+			what = fmt.Sprintf("%d run(s) of the client under test; %s: %d run(s) of the baseline client", len(g.Head.Runs), *baseOut, len(g.Base.Runs))
 		}
 		progress.Println("results: %s (%s, %.1fs)", *out, what, time.Since(begin).Seconds())
 	}
 	if runErr != nil {
+		// The partial-run rule (package gate): the runs that finished are
+		// reported, and the exit is 2.
+		if g.Report != nil {
+			if err := f.emit(e, g.Report); err != nil && !errors.Is(err, check.ErrRegression) {
+				runErr = errors.Join(runErr, err)
+			}
+		}
 		return fmt.Errorf("run: %w", runErr)
 	}
-	return f.emit(e, rep)
-}
-
-// systemTor maps the template "tor" (the system's tor, as is) to "".
-func systemTor(cmd string) string {
-	if strings.TrimSpace(cmd) == "tor" {
-		return ""
-	}
-	return cmd
+	return f.emit(e, g.Report)
 }

@@ -1,4 +1,4 @@
-package main
+package check_test
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func scaled(r results.Run, f float64) results.Run {
 // each run's wall time. Whatever the budget, the loop stops within it, the
 // report holds the runs it says it took, and it says why it stopped.
 func TestAdaptStopsWithinBudget(t *testing.T) {
-	noise, err := results.Load("../../quality/testdata/loopback-noise.json", "")
+	noise, err := results.Load("../quality/testdata/loopback-noise.json", "")
 	if err != nil {
 		t.Fatal(err)
 	}

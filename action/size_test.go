@@ -1,4 +1,4 @@
-package main
+package action_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/perfgate/perfgate/action"
+	"github.com/perfgate/perfgate/internal/short"
 	"github.com/perfgate/perfgate/report"
 	"github.com/perfgate/perfgate/results"
 )
@@ -107,7 +108,7 @@ func (r *runner) postedReport(runURL string) string {
 	if n := utf8.RuneCountInString(body); n > 65536 {
 		t.Errorf("the comment has %d characters, over GitHub's 65 536", n)
 	}
-	posted, after, ok := strings.Cut(body, "\n<sub>perfgate · [workflow run]("+runURL+") · commit "+short(headSHA)+"</sub>\n")
+	posted, after, ok := strings.Cut(body, "\n<sub>perfgate · [workflow run]("+runURL+") · commit "+short.Commit(headSHA)+"</sub>\n")
 	if !ok || after != "" {
 		t.Errorf("the comment does not end with the footer:\n%s", body[max(0, len(body)-300):])
 		return body

@@ -1,4 +1,4 @@
-package main
+package action_test
 
 import (
 	"encoding/json"
@@ -84,10 +84,10 @@ func newReporter(t *testing.T, artifact string, pulls []githubfake.PullRequest) 
 }
 
 // editPRJSON changes the artifact's pr.json as an attacker would.
-func (r *runner) editPRJSON(edit func(pc *prContext)) {
+func (r *runner) editPRJSON(edit func(pc *action.PRContext)) {
 	r.t.Helper()
 	p := filepath.Join(r.workspace, "perfgate-artifact", "pr.json")
-	var pc prContext
+	var pc action.PRContext
 	data, err := os.ReadFile(p)
 	if err == nil {
 		err = json.Unmarshal(data, &pc)
@@ -136,31 +136,33 @@ func TestActionReportFork(t *testing.T) {
 			// Issue 15: an artifact naming someone else's pull request got
 			// perfgate's comment on it.
 			name: "forged number", results: "results/pass.json", code: exitError, verdict: "error",
-			setup:  func(r *runner) { r.editPRJSON(func(pc *prContext) { pc.PullRequest.Number = 42 }) },
+			setup:  func(r *runner) { r.editPRJSON(func(pc *action.PRContext) { pc.PullRequest.Number = 42 }) },
 			stderr: "number: the artifact says #42, GitHub #2",
 		},
 		{
 			// Issue 15: an artifact naming an old base commit, whose baseline
 			// is slow, got a success for slow results.
 			name: "forged base", results: "results/regression.json", code: exitError, verdict: "error",
-			setup:  func(r *runner) { r.editPRJSON(func(pc *prContext) { pc.PullRequest.BaseSHA = oldBaseSHA }) },
+			setup:  func(r *runner) { r.editPRJSON(func(pc *action.PRContext) { pc.PullRequest.BaseSHA = oldBaseSHA }) },
 			stderr: "base: the artifact says " + oldBaseSHA + ", GitHub " + baseSHA,
 		},
 		{
 			name: "forged repository", results: "results/pass.json", code: exitError, verdict: "error",
-			setup:  func(r *runner) { r.editPRJSON(func(pc *prContext) { pc.Repo = "octo-org/octo-repo" }) },
+			setup:  func(r *runner) { r.editPRJSON(func(pc *action.PRContext) { pc.Repo = "octo-org/octo-repo" }) },
 			stderr: "repository: the artifact says octo-org/octo-repo, GitHub Codertocat/Hello-World",
 		},
 		{
 			name: "forged head repository", results: "results/pass.json", code: exitError, verdict: "error",
 			setup: func(r *runner) {
-				r.editPRJSON(func(pc *prContext) { pc.PullRequest.HeadRepo, pc.PullRequest.Fork = "Codertocat/Hello-World", false })
+				r.editPRJSON(func(pc *action.PRContext) {
+					pc.PullRequest.HeadRepo, pc.PullRequest.Fork = "Codertocat/Hello-World", false
+				})
 			},
 			stderr: "head repository: the artifact says Codertocat/Hello-World, GitHub " + forkRepo,
 		},
 		{
 			name: "artifact for another commit", results: "results/pass.json", code: exitError, verdict: "error",
-			setup:  func(r *runner) { r.editPRJSON(func(pc *prContext) { pc.PullRequest.HeadSHA = otherSHA }) },
+			setup:  func(r *runner) { r.editPRJSON(func(pc *action.PRContext) { pc.PullRequest.HeadSHA = otherSHA }) },
 			stderr: "head: the artifact says " + otherSHA,
 		},
 		{

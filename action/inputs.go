@@ -1,0 +1,126 @@
+package action
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/perfgate/perfgate/check"
+)
+
+// Inputs are the inputs of action.yml, read and checked (ReadInputs).
+type Inputs struct {
+	// Mode is check, baseline or report.
+	Mode string
+	// Results is a results file to compare instead of running the suite.
+	Results string
+	// Baseline is the baseline's repository path; Config the config's.
+	Baseline, Config string
+	// ClientCommand is the client under test; BaselineClientCommand,
+	// when set, the baseline client of A/B mode.
+	ClientCommand, BaselineClientCommand string
+	// Runs and MaxRuns per side, and the TimeBudget adaptive repetition
+	// may take.
+	Runs, MaxRuns int
+	TimeBudget    time.Duration
+	Quick         bool
+	Token         string
+	// Comment says whether to keep the PR comment; StatusContext names
+	// the commit status.
+	Comment       bool
+	StatusContext string
+	// FailOnRegression makes a regression fail the step.
+	FailOnRegression bool
+}
+
+// DefaultTimeBudget is the default of input time-budget: the wall time
+// adaptive repetition may take for all runs ('perfgate run --budget' too).
+const DefaultTimeBudget = 8 * time.Minute
+
+func (a *step) readInputs() error {
+	in, err := ReadInputs(a.r)
+	a.in = in
+	return err
+}
+
+// ReadInputs reads the inputs through r, masks the token first, applies
+// the defaults action.yml states, and returns every problem at once, each
+// naming its input.
+func ReadInputs(r *Runner) (Inputs, error) {
+	in := Inputs{
+		Mode:                  strings.ToLower(r.Input("mode")),
+		Results:               r.Input("results"),
+		Baseline:              r.Input("baseline"),
+		Config:                r.Input("config"),
+		ClientCommand:         r.Input("client-command"),
+		BaselineClientCommand: r.Input("baseline-client-command"),
+		Token:                 r.Input("github-token"),
+		StatusContext:         r.Input("status-context"),
+	}
+	// Mask the token before anything else can print it.
+	r.Mask(in.Token)
+	if in.Mode == "" {
+		in.Mode = "check"
+	}
+	if in.Baseline == "" {
+		in.Baseline = "baselines/default.json"
+	}
+	if in.StatusContext == "" {
+		in.StatusContext = "perfgate"
+	}
+	var errs []error
+	var err error
+	if in.Runs, err = r.IntInput("runs", check.DefaultConfig().RecommendedRuns, 1); err != nil {
+		errs = append(errs, err)
+	}
+	if in.Quick, err = r.BoolInput("quick", false); err != nil {
+		errs = append(errs, err)
+	}
+	if in.MaxRuns, err = r.IntInput("max-runs", 0, 1); err != nil {
+		errs = append(errs, err)
+	}
+	if in.MaxRuns == 0 {
+		in.MaxRuns = in.Runs // adaptive repetition off unless asked for
+	}
+	if in.MaxRuns < in.Runs {
+		errs = append(errs, fmt.Errorf("input max-runs: %d is less than runs %d", in.MaxRuns, in.Runs))
+	}
+	if in.TimeBudget, err = r.DurationInput("time-budget", DefaultTimeBudget); err != nil {
+		errs = append(errs, err)
+	}
+	if in.BaselineClientCommand != "" && in.Mode != "check" {
+		errs = append(errs, fmt.Errorf("input baseline-client-command: A/B mode is for mode check, not %s", in.Mode))
+	}
+	if in.BaselineClientCommand != "" && in.Results != "" {
+		errs = append(errs, errors.New("input baseline-client-command: A/B mode runs the suite; it cannot take a results file"))
+	}
+	if in.Comment, err = r.BoolInput("comment", true); err != nil {
+		errs = append(errs, err)
+	}
+	if in.FailOnRegression, err = r.BoolInput("fail-on-regression", true); err != nil {
+		errs = append(errs, err)
+	}
+	if in.Mode == "report" && in.Results == "" {
+		errs = append(errs, errors.New("input results: mode report needs the results file from the check run's artifact"))
+	}
+	return in, errors.Join(errs...)
+}
+
+// abs resolves a path input against the workspace.
+func (a *step) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(a.workspace, p)
+}
+
+// rel is p relative to the workspace, for outputs: the container sees the
+// workspace at another path than the steps after it.
+func (a *step) rel(p string) string {
+	if r, err := filepath.Rel(a.workspace, p); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return p
+}

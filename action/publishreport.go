@@ -1,0 +1,204 @@
+package action
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/internal/short"
+	"github.com/perfgate/perfgate/report"
+)
+
+// publishReport writes the report files, the summary and the outputs,
+// publishes the comment and status, and returns the exit error.
+func (a *step) publishReport(ctx context.Context, pr *PullRequest, rep *check.Report, resPath string, changed, loadNotes []string) error {
+	var notes []string
+	if len(changed) > 0 {
+		notes = append(notes, fmt.Sprintf("⚠️ This pull request changes %s (%s). It was compared with the baseline as it is on the base commit %s, not with its own; the new baseline takes effect once merged.",
+			baselinesDir, strings.Join(changed, ", "), short.Commit(pr.BaseSHA)))
+	}
+	if pr != nil && pr.Fork && a.in.Mode == "check" {
+		notes = append(notes, "This pull request comes from a fork: its token is read-only, so the comment and status may be posted by the workflow_run reporter instead.")
+	}
+	if a.prov != nil {
+		notes = append(a.prov.Notes(), notes...)
+	}
+	notes = append(notes, loadNotes...)
+	rep.Notes = append(notes, rep.Notes...)
+
+	// The full report goes to report.md and stdout; the job summary and the
+	// comment get as much of it as fits (limitedMarkdown).
+	var banner string
+	if a.prov != nil {
+		banner = a.prov.Banner()
+	}
+	var md bytes.Buffer
+	md.WriteString(banner)
+	if err := report.WriteMarkdown(&md, rep); err != nil {
+		return a.finishError(ctx, pr, fmt.Errorf("markdown report: %w", err))
+	}
+	mdPath := filepath.Join(a.workspace, outDir, "report.md")
+	if err := os.WriteFile(mdPath, md.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	var js bytes.Buffer
+	if err := report.WriteJSON(&js, rep); err == nil {
+		os.WriteFile(filepath.Join(a.workspace, outDir, "report.json"), js.Bytes(), 0o644)
+	}
+	a.r.Summary(a.limitedMarkdown(banner, rep, maxSummaryReport, a.artifactWhere(mdPath)))
+	state := "success"
+	switch {
+	case rep.Verdict == check.VerdictError:
+		state = "error"
+	case rep.Regressed():
+		state = "failure"
+	}
+	description := rep.Headline()
+	if a.prov != nil {
+		state, description = a.prov.Status(state, description)
+	}
+	verdict := string(rep.Verdict)
+	if a.prov != nil && !a.prov.Trusted() {
+		verdict = string(check.VerdictError)
+	}
+	a.output("verdict", verdict)
+	a.output("regressed", fmt.Sprint(rep.Regressed()))
+	a.output("report-markdown", a.rel(mdPath))
+	a.output("results-json", a.rel(resPath))
+	a.annotate(rep)
+	io.WriteString(a.o.Stdout, md.String())
+
+	url, pubErr := a.publish(ctx, pr, banner, rep, mdPath, state, description)
+	a.output("comment-url", url)
+
+	switch {
+	case a.prov != nil && !a.prov.Trusted():
+		return errors.Join(fmt.Errorf("mode report: the results are not trusted: %s; a maintainer must review the pull request and its run", a.prov.Reason()), pubErr)
+	case rep.Verdict == check.VerdictError:
+		return fmt.Errorf("the comparison could not decide: %s", rep.Headline())
+	case rep.Regressed() && a.in.FailOnRegression:
+		return fmt.Errorf("%w: %s", check.ErrRegression, rep.Headline())
+	case rep.Regressed():
+		a.r.Warning("perfgate", "regression, but fail-on-regression is false: "+rep.Headline())
+	}
+	return pubErr
+}
+
+// annotate emits an annotation per failing gated metric and per warning
+// (the runner bounds their number).
+func (a *step) annotate(rep *check.Report) {
+	for _, m := range rep.Metrics {
+		if !m.Gated {
+			continue
+		}
+		switch m.Status {
+		case check.StatusRegressed, check.StatusTargetMissed, check.StatusError:
+			msg := strings.ReplaceAll(string(m.Status), "_", " ")
+			if m.Reason != "" {
+				msg += ": " + m.Reason
+			}
+			a.r.Error(m.Label, msg)
+		}
+	}
+	for _, w := range rep.Warnings {
+		a.r.Warning("perfgate", w)
+	}
+}
+
+// publish posts the comment and the status of a pull request. The comment
+// is banner and the report, shortened to what GitHub takes with the
+// publisher's marker and the footer, and names where the full one is (the
+// job summary and mdPath). Refusals (403/404: a fork, a missing
+// permissions block) become warnings; any other failure is returned after
+// both were tried.
+func (a *step) publish(ctx context.Context, pr *PullRequest, banner string, rep *check.Report, mdPath, state, description string) (commentURL string, err error) {
+	if pr == nil {
+		return "", nil
+	}
+	if a.gh == nil {
+		a.r.Warning("perfgate", "no github-token: the report is in the job summary only")
+		return "", nil
+	}
+	p := &Publisher{API: a.gh, Repo: a.ev.Repo, Context: a.in.StatusContext}
+	var errs []error
+	refused := func(err error) {
+		a.r.Warning("perfgate: GitHub refused", err.Error())
+		// Cut, so that these lines stay within the job summary's margin.
+		a.r.Summary(fmt.Sprintf("> [!WARNING]\n> perfgate could not post to the pull request: %s\n", mdLine(short.Line(err.Error(), maxRefusalChars))))
+	}
+	if a.in.Comment {
+		footer := ""
+		if u := a.runURL(); u != "" {
+			footer = fmt.Sprintf("\n<sub>perfgate · [workflow run](%s) · commit %s</sub>\n", u, short.Commit(pr.HeadSHA))
+		}
+		room := report.MaxCommentBytes - p.CommentOverhead() - len(footer)
+		markdown := a.limitedMarkdown(banner, rep, room, "the job summary and "+a.artifactWhere(mdPath))
+		url, err := p.UpsertComment(ctx, pr.Number, markdown+footer)
+		switch {
+		case err == nil:
+			commentURL = url
+			a.r.Infof("perfgate: comment %s", url)
+		case IsPermission(err):
+			refused(err)
+		default:
+			errs = append(errs, err)
+		}
+	}
+	if err := p.SetStatus(ctx, pr.HeadSHA, state, description, a.runURL()); err != nil {
+		if IsPermission(err) {
+			refused(err)
+		} else {
+			errs = append(errs, err)
+		}
+	}
+	return commentURL, errors.Join(errs...)
+}
+
+// maxSummaryReport is the most of the job summary (GitHub takes 1 MiB a
+// step) the report may take: the rest is room for what the action adds
+// after it, the line break after each part and at most two refusals of
+// maxRefusalChars (publish), with a wide margin.
+const maxSummaryReport = report.MaxSummaryBytes - 16<<10
+
+// maxRefusalChars bounds GitHub's message in the job summary's warning
+// that a post was refused (the log has it whole).
+const maxRefusalChars = 1000
+
+// limitedMarkdown is head and then the report, within max bytes in all:
+// report.WriteMarkdownLimit leaves out whole parts and ends with a line
+// that names where the full report is (where, written as given). Should the
+// report not fit even so, it is a short note with the verdict instead.
+func (a *step) limitedMarkdown(head string, rep *check.Report, max int, where string) string {
+	var b strings.Builder
+	b.WriteString(head)
+	err := report.WriteMarkdownLimit(&b, rep, report.MarkdownLimit{MaxBytes: max - len(head), FullReport: where})
+	if err == nil {
+		return b.String()
+	}
+	a.r.Warning("perfgate", fmt.Sprintf("the report does not fit in %d bytes: %v", max, err))
+	return fmt.Sprintf("## perfgate: %s\n\n%s\n\nThe report does not fit here; the full report is in %s.\n",
+		rep.Verdict, mdLine(rep.Headline()), where)
+}
+
+// artifactWhere names mdPath, the full markdown report, for the line that
+// ends a shortened one: by its path in the workspace, and where it is kept
+// after the job.
+func (a *step) artifactWhere(mdPath string) string {
+	return fmt.Sprintf("`%s` (output report-markdown; kept in the workflow's artifact where it uploads `%s/`)",
+		mdCode(a.rel(mdPath)), outDir)
+}
+
+// runURL links a status to the run that made it (the reporter's triggering
+// run in mode report).
+func (a *step) runURL() string {
+	if wr := a.ev.WorkflowRun; wr != nil && wr.HTMLURL != "" {
+		return wr.HTMLURL
+	}
+	return a.ev.RunURL
+}

@@ -219,3 +219,28 @@ func TestRankTestFromFiveRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestReportErr: the verdict as the error that gives the exit code.
+func TestReportErr(t *testing.T) {
+	base := fixture.Results(t, 1, 1, 2, 3)
+	for _, tc := range []struct {
+		name    string
+		cur     *results.Results
+		wantNil bool
+		wantReg bool
+	}{
+		{"pass", fixture.Results(t, 1, 4, 5, 6), true, false},
+		{"regression", fixture.Mutate(fixture.Results(t, 1, 4, 5, 6), fixture.ScaleLatency(2.5)), false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Compare(base, tc.cur, DefaultConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = rep.Err()
+			if (err == nil) != tc.wantNil || errors.Is(err, ErrRegression) != tc.wantReg {
+				t.Errorf("Err() = %v for verdict %s", err, rep.Verdict)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -281,6 +282,26 @@ func StoredComparison(r *Report) string {
 		path = "(unnamed)"
 	}
 	return fmt.Sprintf("stored baseline %s (%s)", path, strings.Join(parts, ", "))
+}
+
+// Err is the verdict as an error: nil for a pass, check.ErrRegression
+// (wrapped, with what regressed) for a regression, and for an error the
+// first gated metric's reason (or the headline).
+func (r *Report) Err() error {
+	switch r.Verdict {
+	case VerdictPass:
+		return nil
+	case VerdictRegression:
+		return fmt.Errorf("%w: %s", ErrRegression, strings.TrimPrefix(r.Headline(), "regression: "))
+	}
+	reason := r.Headline()
+	for _, m := range r.Metrics {
+		if m.Gated && m.Status == StatusError {
+			reason = m.Key + " " + m.Reason
+			break
+		}
+	}
+	return errors.New(reason)
 }
 
 // Regressed reports whether the verdict is a regression (a gated metric

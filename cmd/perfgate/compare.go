@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 
@@ -14,7 +13,6 @@ import (
 
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/report"
-	"github.com/perfgate/perfgate/results"
 )
 
 // compareFlags are the flags 'perfgate compare' and 'perfgate report' share.
@@ -145,38 +143,11 @@ func (f *compareFlags) compare() (*check.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur, err := results.Load(f.results, f.format)
-	if err != nil {
-		return nil, err
+	bf := f.format
+	if f.baselineFormat != "" {
+		bf = f.baselineFormat
 	}
-	var base *results.Results
-	if f.baseline != "" {
-		bf := f.format
-		if f.baselineFormat != "" {
-			bf = f.baselineFormat
-		}
-		base, err = results.Load(f.baseline, bf)
-		if errors.Is(err, fs.ErrNotExist) {
-			base, err = nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	rep, err := check.Compare(base, cur, cfg)
-	if err != nil {
-		var ie *check.InputError
-		if errors.As(err, &ie) {
-			name := f.results
-			if ie.Side == "baseline" {
-				name = f.baseline
-			}
-			return nil, fmt.Errorf("%s: %w", name, ie.Err)
-		}
-		return nil, err
-	}
-	rep.SetPaths(f.baseline, f.results)
-	return rep, nil
+	return check.CompareFiles(f.baseline, bf, f.results, f.format, cfg)
 }
 
 // emit writes the reports and returns the error that gives the exit code.
@@ -196,20 +167,11 @@ func (f *compareFlags) emit(e *env, rep *check.Report) error {
 			return err
 		}
 	}
-	switch rep.Verdict {
-	case check.VerdictPass:
-		return nil
-	case check.VerdictRegression:
-		return fmt.Errorf("%w: %s", check.ErrRegression, strings.TrimPrefix(rep.Headline(), "regression: "))
+	err := rep.Err()
+	if err != nil && !errors.Is(err, check.ErrRegression) {
+		return fmt.Errorf("%s: %w", f.results, err)
 	}
-	reason := rep.Headline()
-	for _, m := range rep.Metrics {
-		if m.Gated && m.Status == check.StatusError {
-			reason = m.Key + " " + m.Reason
-			break
-		}
-	}
-	return fmt.Errorf("%s: %s", f.results, reason)
+	return err
 }
 
 func (f *compareFlags) useColor(e *env) bool {

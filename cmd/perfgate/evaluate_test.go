@@ -14,32 +14,44 @@ func evalEnv() (*env, *strings.Builder, *strings.Builder) {
 	return &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}, &out, &errOut
 }
 
-// TestEvaluateReplay replays the real runs of the fixture (8 fresh
-// networks) and prints the table; the A/A lines show no false alarm.
-func TestEvaluateReplay(t *testing.T) {
-	e, out, errOut := evalEnv()
-	md := filepath.Join(t.TempDir(), "table.md")
-	err := cmdEvaluate(context.Background(), e, []string{"replay", "--runs-per-side", "1,3", "--thresholds", "0,20",
-		"--synthetic", "0.5", "--adaptive", "1:4:3m", "--pairs", "20", "--resamples", "200", "--markdown", md, "../../quality/testdata/loopback-noise.json"})
+// TestEvaluateFlags: replay's and all's flags reach quality (the
+// workflows' own tests are quality's): the fixture's 8 runs replayed, from
+// a list of files and from a directory that holds all it needs.
+func TestEvaluateFlags(t *testing.T) {
+	const fixture = "../../quality/testdata/loopback-noise.json"
+	dir := t.TempDir()
+	data, err := os.ReadFile(fixture)
 	if err != nil {
-		t.Fatalf("%v\n%s", err, errOut.String())
+		t.Fatal(err)
 	}
-	table := out.String()
-	for _, want := range []string{
-		"| stored baseline | A/A (false alarms) | 1 | default | 20 of 56 | 0.0 % |",
-		"| stored baseline | A/A (false alarms) | 3 | p95 20 % |",
-		"| stored baseline | synthetic +50% | 3 | default |",
-		"| stored baseline | A/A (false alarms) | 3 vs adaptive (mean ",
+	if err := os.WriteFile(filepath.Join(dir, "aa.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	md := filepath.Join(t.TempDir(), "table.md")
+	replay := []string{"--runs-per-side", "1", "--thresholds", "20", "--pairs", "5", "--resamples", "100", "--markdown", md}
+	for _, tc := range []struct {
+		name string
+		args []string
+		log  string
+	}{
+		{"replay", append(append([]string{"replay"}, replay...), fixture), "pool stored/none: 8 runs"},
+		{"all", append([]string{"all", "--dir", dir, "--aa", "8", "--injected", "0", "--ab-runs", "0"}, replay...), "reusing " + filepath.Join(dir, "aa.json") + ": 8 runs"},
 	} {
-		if !strings.Contains(table, want) {
-			t.Errorf("table lacks %q:\n%s", want, table)
-		}
-	}
-	if b, err := os.ReadFile(md); err != nil || string(b) != table {
-		t.Errorf("--markdown file differs from stdout (%v)", err)
-	}
-	if !strings.Contains(errOut.String(), "pool stored/none: 8 runs") {
-		t.Errorf("stderr: %s", errOut.String())
+		t.Run(tc.name, func(t *testing.T) {
+			e, out, errOut := evalEnv()
+			if err := cmdEvaluate(context.Background(), e, tc.args); err != nil {
+				t.Fatalf("%v\n%s", err, errOut.String())
+			}
+			if want := "| stored baseline | A/A (false alarms) | 1 | p95 20 % | 5 of 56 |"; !strings.Contains(out.String(), want) {
+				t.Errorf("table lacks %q:\n%s", want, out.String())
+			}
+			if b, err := os.ReadFile(md); err != nil || string(b) != out.String() {
+				t.Errorf("--markdown file differs from stdout (%v)", err)
+			}
+			if !strings.Contains(errOut.String(), tc.log) {
+				t.Errorf("stderr lacks %q: %s", tc.log, errOut.String())
+			}
+		})
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's table of inputs and outputs from action.yml")
+var updateReadme = flag.Bool("update-readme", false, "rewrite docs/action.md's table of inputs and outputs from action.yml")
 
 const (
 	tableStart = "<!-- action-table:start (made from action.yml: go test ./action -run TestReadme -update-readme) -->"
@@ -135,13 +135,13 @@ func TestActionYML(t *testing.T) {
 func TestReadme(t *testing.T) {
 	_, in, out := readActionYML(t)
 	want := table(in, out)
-	data, err := os.ReadFile("../README.md")
+	data, err := os.ReadFile("../docs/action.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	i, j := bytes.Index(data, []byte(tableStart)), bytes.Index(data, []byte(tableEnd))
 	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the markers %q … %q", tableStart, tableEnd)
+		t.Fatalf("docs/action.md lacks the markers %q … %q", tableStart, tableEnd)
 	}
 	got := string(data[i+len(tableStart) : j])
 	if *updateReadme {
@@ -149,12 +149,12 @@ func TestReadme(t *testing.T) {
 		b.Write(data[:i+len(tableStart)])
 		b.WriteString("\n" + want)
 		b.Write(data[j:])
-		if err := os.WriteFile("../README.md", b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile("../docs/action.md", b.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	if strings.TrimSpace(got) != strings.TrimSpace(want) {
-		t.Errorf("README.md's table differs from action.yml (go test ./action -run TestReadme -update-readme):\n got:\n%s\nwant:\n%s", got, want)
+		t.Errorf("docs/action.md's table differs from action.yml (go test ./action -run TestReadme -update-readme):\n got:\n%s\nwant:\n%s", got, want)
 	}
 }

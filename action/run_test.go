@@ -1,7 +1,6 @@
 package action_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -99,7 +98,7 @@ func noiseResults(t *testing.T, dir string, networks []string, slow float64) *re
 		run := results.Run{Index: i, StartedAt: start.Add(time.Duration(i) * 5 * time.Minute)}
 		// Circuit builds: milliseconds, one a line.
 		cb := results.Benchmark{Key: results.BenchCircuitBuild, Name: "Circuit Build", Success: true}
-		for _, line := range readLines(t, filepath.Join(dir, n, "circ_ms.txt")) {
+		for _, line := range fixture.Lines(t, filepath.Join(dir, n, "circ_ms.txt")) {
 			ms, err := strconv.ParseFloat(line, 64)
 			if err != nil {
 				t.Fatalf("%s/circ_ms.txt: %v", n, err)
@@ -111,7 +110,7 @@ func noiseResults(t *testing.T, dir string, networks []string, slow float64) *re
 		cb.OperationsPerSec = float64(cb.TotalOperations) / cb.DurationS
 		// Steady-state RSS: kB, 1 s apart.
 		mem := results.Benchmark{Key: results.BenchMemoryUsage, Name: "Memory Usage", Success: true, DurationS: 5}
-		for j, line := range readLines(t, filepath.Join(dir, n, "rss_kB.txt")) {
+		for j, line := range fixture.Lines(t, filepath.Join(dir, n, "rss_kB.txt")) {
 			kb, err := strconv.ParseUint(line, 10, 64)
 			if err != nil {
 				t.Fatalf("%s/rss_kB.txt: %v", n, err)
@@ -120,7 +119,7 @@ func noiseResults(t *testing.T, dir string, networks []string, slow float64) *re
 		}
 		// Stream capacity: the ladder of concurrent echo streams.
 		sc := results.Benchmark{Key: results.BenchStreamScaling, Name: "Stream Scaling", Success: true}
-		for _, line := range readLines(t, filepath.Join(dir, n, "capacity.jsonl")) {
+		for _, line := range fixture.Lines(t, filepath.Join(dir, n, "capacity.jsonl")) {
 			var raw map[string]any
 			if err := json.Unmarshal([]byte(line), &raw); err != nil {
 				t.Fatalf("%s/capacity.jsonl: %v", n, err)
@@ -140,26 +139,6 @@ func noiseResults(t *testing.T, dir string, networks []string, slow float64) *re
 		res.Runs = append(res.Runs, run)
 	}
 	return res
-}
-
-func readLines(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if s := strings.TrimSpace(sc.Text()); s != "" {
-			out = append(out, s)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func writeJSONFile(t *testing.T, path string, v any) {

@@ -1,16 +1,6 @@
 package check
 
-import (
-	"bytes"
-	"errors"
-	"fmt"
-	"math"
-	"sort"
-	"strings"
-
-	"github.com/perfgate/perfgate/results"
-	"gopkg.in/yaml.v3"
-)
+import "github.com/perfgate/perfgate/results"
 
 // A Config sets, per metric, the absolute target, the allowed regression
 // and whether the metric gates, plus the statistics' knobs. DefaultConfig
@@ -55,24 +45,6 @@ type MetricConfig struct {
 	AllowedRegressionAbs Quantity `yaml:"allowed_regression_abs"`
 }
 
-// A Quantity is a number in a metric's base unit. In YAML it is a number
-// or a string with a unit: a Go duration ("5s", "250ms") or a byte size
-// ("50MiB", "50 MB" = 50·10⁶, "1.5GiB").
-type Quantity float64
-
-// UnmarshalYAML reads a number or a number with a unit.
-func (q *Quantity) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: want a number or a quantity like 5s or 50MiB", n.Line)
-	}
-	v, err := results.ParseQuantity(n.Value)
-	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
-	}
-	*q = Quantity(v)
-	return nil
-}
-
 // DefaultConfig returns the defaults: the three gated metrics with the
 // seed's targets, Welch's t on the logs of the runs' values as the test
 // (TestWelch), and allowed regressions chosen by 'perfgate evaluate' on
@@ -115,149 +87,6 @@ func DefaultConfig() Config {
 	return c
 }
 
-// fileConfig mirrors Config with optional fields, so that a file sets only
-// what it names.
-type fileConfig struct {
-	Metrics            map[string]fileMetricConfig `yaml:"metrics"`
-	Confidence         *float64                    `yaml:"confidence"`
-	Resamples          *int                        `yaml:"resamples"`
-	Seed               *uint64                     `yaml:"seed"`
-	MinRunsForRankTest *int                        `yaml:"min_runs_for_rank_test"`
-	Test               *string                     `yaml:"test"`
-	RecommendedRuns    *int                        `yaml:"recommended_runs"`
-}
-
-type fileMetricConfig struct {
-	Gate                        *bool           `yaml:"gate"`
-	Target                      *Quantity       `yaml:"target"`
-	AllowedRegressionPct        *float64        `yaml:"allowed_regression_pct"`
-	AllowedRegressionPctFewRuns map[int]float64 `yaml:"allowed_regression_pct_few_runs"`
-	AllowedRegressionAbs        *Quantity       `yaml:"allowed_regression_abs"`
-}
-
-// LoadConfig reads a YAML config over DefaultConfig. Unknown keys and
-// unknown metric names are errors that name the file and line.
-func LoadConfig(path string) (Config, error) {
-	data, err := results.ReadFile(path)
-	if err != nil {
-		return Config{}, err
-	}
-	c, err := ParseConfig(data)
-	if err != nil {
-		return Config{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
-}
-
-// ParseConfig reads a YAML config over DefaultConfig.
-func ParseConfig(data []byte) (Config, error) {
-	c := DefaultConfig()
-	if len(bytes.TrimSpace(data)) == 0 {
-		return c, nil
-	}
-	var f fileConfig
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) && len(te.Errors) > 0 {
-			return c, errors.New(te.Errors[0])
-		}
-		return c, fmt.Errorf("invalid YAML: %w", err)
-	}
-	keys := make([]string, 0, len(f.Metrics))
-	for k := range f.Metrics {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fm := f.Metrics[k]
-		mc, ok := c.Metrics[k]
-		if !ok {
-			return c, fmt.Errorf("unknown metric %q in metrics (known: %s)", k, strings.Join(metricKeys(), ", "))
-		}
-		if fm.Gate != nil {
-			mc.Gate = *fm.Gate
-		}
-		if fm.Target != nil {
-			mc.Target = *fm.Target
-		}
-		if fm.AllowedRegressionPct != nil {
-			mc.AllowedRegressionPct = *fm.AllowedRegressionPct
-		}
-		if fm.AllowedRegressionPctFewRuns != nil {
-			mc.AllowedRegressionPctFewRuns = fm.AllowedRegressionPctFewRuns
-		}
-		if fm.AllowedRegressionAbs != nil {
-			mc.AllowedRegressionAbs = *fm.AllowedRegressionAbs
-		}
-		c.Metrics[k] = mc
-	}
-	if f.Confidence != nil {
-		c.Confidence = *f.Confidence
-	}
-	if f.Resamples != nil {
-		c.Resamples = *f.Resamples
-	}
-	if f.Seed != nil {
-		c.Seed = *f.Seed
-	}
-	if f.MinRunsForRankTest != nil {
-		c.MinRunsForRankTest = *f.MinRunsForRankTest
-	}
-	if f.RecommendedRuns != nil {
-		c.RecommendedRuns = *f.RecommendedRuns
-	}
-	if f.Test != nil {
-		c.Test = *f.Test
-	}
-	return c, c.Validate()
-}
-
-// Validate checks that every setting is in range.
-func (c Config) Validate() error {
-	if !(c.Confidence > 0.5 && c.Confidence < 1) {
-		return fmt.Errorf("confidence %g: want a level between 0.5 and 1, like 0.95", c.Confidence)
-	}
-	if c.Resamples < 100 || c.Resamples > 100000 {
-		return fmt.Errorf("resamples %d: want 100 to 100000", c.Resamples)
-	}
-	if c.MinRunsForRankTest < 2 {
-		return fmt.Errorf("min_runs_for_rank_test %d: want at least 2", c.MinRunsForRankTest)
-	}
-	switch c.Test {
-	case TestWelch, TestRank:
-	default:
-		return fmt.Errorf("test %q: want %s or %s", c.Test, TestWelch, TestRank)
-	}
-	if c.RecommendedRuns < 1 {
-		return fmt.Errorf("recommended_runs %d: want at least 1", c.RecommendedRuns)
-	}
-	for _, k := range metricKeys() {
-		mc, ok := c.Metrics[k]
-		if !ok {
-			continue
-		}
-		if mc.Target < 0 || math.IsNaN(float64(mc.Target)) || mc.AllowedRegressionAbs < 0 {
-			return fmt.Errorf("metrics.%s: target and allowed_regression_abs must not be negative", k)
-		}
-		if mc.AllowedRegressionPct < 0 || mc.AllowedRegressionPct > 1000 || math.IsNaN(mc.AllowedRegressionPct) {
-			return fmt.Errorf("metrics.%s: allowed_regression_pct %g: want 0 to 1000", k, mc.AllowedRegressionPct)
-		}
-		for n, p := range mc.AllowedRegressionPctFewRuns {
-			if n < 1 || p < 0 || p > 1000 || math.IsNaN(p) {
-				return fmt.Errorf("metrics.%s: allowed_regression_pct_few_runs %d: %g: want runs ≥ 1 and 0 to 1000 %%", k, n, p)
-			}
-		}
-	}
-	for k := range c.Metrics {
-		if _, ok := results.MetricByKey(k); !ok {
-			return fmt.Errorf("unknown metric %q (known: %s)", k, strings.Join(metricKeys(), ", "))
-		}
-	}
-	return nil
-}
-
 // allowedPct is the allowed regression in percent for a comparison whose
 // smaller side has runs runs.
 func (mc MetricConfig) allowedPct(runs, recommended int) float64 {
@@ -272,12 +101,4 @@ func (mc MetricConfig) allowedPct(runs, recommended int) float64 {
 		}
 	}
 	return best
-}
-
-func metricKeys() []string {
-	k := make([]string, len(results.Metrics))
-	for i, m := range results.Metrics {
-		k[i] = m.Key
-	}
-	return k
 }

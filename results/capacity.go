@@ -2,7 +2,6 @@ package results
 
 import (
 	"math"
-	"sort"
 	"time"
 )
 
@@ -49,61 +48,6 @@ type CapacityEstimate struct {
 	// Passed is the former estimator: the highest level that passed with
 	// every lower level passing (repeats of a level pooled, the lower p95).
 	Passed int
-}
-
-// a levelGroup pools the records of one level (repeats).
-type levelGroup struct {
-	streams  int
-	ok, n    int
-	runs     int
-	minP95   float64
-	okRecord bool // some record reached 99 % success
-	// flagged: some record is marked failed although it passes by its
-	// streams and p95 (statusOnlyFail).
-	flagged bool
-}
-
-func groupLevels(levels []StreamLevel, bound float64) []levelGroup {
-	byN := map[int]*levelGroup{}
-	for _, l := range levels {
-		if l.Streams <= 0 {
-			continue
-		}
-		g := byN[l.Streams]
-		if g == nil {
-			g = &levelGroup{streams: l.Streams, minP95: math.Inf(1)}
-			byN[l.Streams] = g
-		}
-		g.ok += l.OK
-		g.n += l.Streams
-		g.runs++
-		if successOK(l) {
-			g.okRecord = true
-			g.minP95 = math.Min(g.minP95, l.P95S)
-		}
-		if statusOnlyFail(l, bound) {
-			g.flagged = true
-		}
-	}
-	gs := make([]levelGroup, 0, len(byN))
-	for _, g := range byN {
-		gs = append(gs, *g)
-	}
-	sort.Slice(gs, func(i, j int) bool { return gs[i].streams < gs[j].streams })
-	return gs
-}
-
-func successOK(l StreamLevel) bool {
-	return l.Streams > 0 && l.OK >= int(math.Ceil(minSuccess*float64(l.Streams)))
-}
-
-// statusOnlyFail reports whether a record is marked failed although its
-// streams and p95 pass under bound: the failure is known only from the
-// record's status. perfgate's ladder sets Pass by the same rule, so its
-// own records never are; go-tor's summary, which prints a level's status
-// but no p95, can be.
-func statusOnlyFail(l StreamLevel, bound float64) bool {
-	return !l.Pass && successOK(l) && l.P95S < bound
 }
 
 // EstimateCapacity estimates stream_capacity from a ladder's level records
@@ -188,39 +132,4 @@ func EstimateCapacity(levels []StreamLevel, bound time.Duration) CapacityEstimat
 	}
 	e.Capacity = math.Min(e.P95Crossing, math.Min(e.SuccessCrossing, e.StatusCrossing))
 	return e
-}
-
-// fitCrossing fits p95 = a + b·streams (Theil–Sen) to the records with at
-// least 99 % success from fail/2 up and returns where it reaches bound; it
-// leaves FitPoints 0 when there is no usable fit (fewer than two levels, a
-// slope that is not positive).
-func (e *CapacityEstimate) fitCrossing(levels []StreamLevel, fail int, bound float64) float64 {
-	type pt struct{ x, y float64 }
-	var ps []pt
-	for _, l := range levels {
-		if successOK(l) && 2*l.Streams >= fail {
-			ps = append(ps, pt{float64(l.Streams), l.P95S})
-		}
-	}
-	var slopes []float64
-	for i := range ps {
-		for j := i + 1; j < len(ps); j++ {
-			if ps[j].x != ps[i].x {
-				slopes = append(slopes, (ps[j].y-ps[i].y)/(ps[j].x-ps[i].x))
-			}
-		}
-	}
-	if len(slopes) == 0 {
-		return 0
-	}
-	slope := Median(slopes)
-	if !(slope > 0) {
-		return 0
-	}
-	icpt := make([]float64, len(ps))
-	for i, p := range ps {
-		icpt[i] = p.y - slope*p.x
-	}
-	e.FitIntercept, e.FitSlope, e.FitPoints = Median(icpt), slope, len(ps)
-	return (bound - e.FitIntercept) / slope
 }

@@ -17,15 +17,9 @@ func CompareFiles(baselinePath, baselineFormat, resultsPath, resultsFormat strin
 	if err != nil {
 		return nil, err
 	}
-	var base *results.Results
-	if baselinePath != "" {
-		base, err = results.Load(baselinePath, baselineFormat)
-		if errors.Is(err, fs.ErrNotExist) {
-			base, err = nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	base, err := LoadBaseline(baselinePath, baselineFormat)
+	if err != nil {
+		return nil, err
 	}
 	rep, err := Compare(base, cur, cfg)
 	if err != nil {
@@ -41,4 +35,18 @@ func CompareFiles(baselinePath, baselineFormat, resultsPath, resultsFormat strin
 	}
 	rep.SetPaths(baselinePath, resultsPath)
 	return rep, nil
+}
+
+// LoadBaseline loads a stored baseline in its format (results.Formats).
+// No path, or a missing file, is no baseline (nil, nil): the targets alone
+// decide.
+func LoadBaseline(path, format string) (*results.Results, error) {
+	if path == "" {
+		return nil, nil
+	}
+	base, err := results.Load(path, format)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return base, err
 }

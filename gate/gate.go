@@ -13,8 +13,11 @@ import (
 // Options configure one run of the gate.
 type Options struct {
 	// Suite configures the suite; Suite.Runs is the planned runs per side.
-	// A non-empty Suite.BaselineClientCommand selects A/B mode.
 	Suite benchmark.RunOptions
+	// AB selects interleaved A/B mode: side A runs
+	// Suite.BaselineClientCommand ("": the system's tor) against the client
+	// under test on one network.
+	AB bool
 	// Baseline is the stored baseline of stored-baseline mode (nil: the
 	// targets alone decide); A/B mode ignores it.
 	Baseline *results.Results
@@ -33,9 +36,6 @@ type Options struct {
 	// stored baseline (or A's results in A/B mode) and the results.
 	BaselinePath, ResultsPath string
 }
-
-// AB reports whether o selects interleaved A/B mode.
-func (o Options) AB() bool { return o.Suite.BaselineClientCommand != "" }
 
 // An Outcome is what a run of the gate leaves: the report (nil when no
 // comparison was possible) and the runs of each side. Base holds A's runs
@@ -65,7 +65,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	defer r.close()
 	b := check.Budget{MinRuns: max(o.Suite.Runs, 1), MaxRuns: max(o.MaxRuns, o.Suite.Runs, 1), Step: 1, Time: o.Budget}
 	rep, rec, err := check.Adapt(ctx, b, o.Now, r.take, r.compare)
-	if rep != nil && rec != nil && (o.AB() || rep.Baseline != nil) {
+	if rep != nil && rec != nil && (o.AB || rep.Baseline != nil) {
 		rep.Repetition = rec
 	}
 	out := &Outcome{Report: rep, Base: r.base, Head: r.head}

@@ -22,7 +22,7 @@ type round struct {
 // take takes n more runs per side and calls o.Saved.
 func (r *round) take(ctx context.Context, n int) error {
 	var err error
-	if r.o.AB() {
+	if r.o.AB {
 		err = r.takeAB(ctx, n)
 	} else {
 		err = r.takeStored(ctx, n)
@@ -76,7 +76,7 @@ func (r *round) finished() bool {
 	if r.head == nil || len(r.head.Runs) == 0 {
 		return false
 	}
-	return !r.o.AB() || r.base != nil && len(r.base.Runs) > 0
+	return !r.o.AB || r.base != nil && len(r.base.Runs) > 0
 }
 
 // close ends the A/B session, if any.
@@ -92,7 +92,7 @@ func (r *round) compare() (*check.Report, error) {
 	if r.head == nil {
 		return nil, fmt.Errorf("no runs to compare")
 	}
-	if !r.o.AB() {
+	if !r.o.AB {
 		rep, err := check.Compare(r.o.Baseline, r.head, r.o.Config)
 		if err != nil {
 			return nil, err

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 
 	"github.com/perfgate/perfgate/action"
 	"github.com/perfgate/perfgate/internal/actiongate"
@@ -13,17 +10,7 @@ import (
 // cmdAction is 'perfgate action': the GitHub Action's entrypoint, package
 // action's Run with the gate wired in.
 func cmdAction(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("action", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "usage: perfgate action\n\n"+
-			"Runs as the GitHub Action (the container's entrypoint). Inputs come from INPUT_* variables as\n"+
-			"action.yml declares them, the event from GITHUB_EVENT_PATH; see docs/action.md.\n")
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
+	if err := parseFlags(e, newFlags("action"), args, false); err != nil {
 		return err
 	}
 	return action.Run(ctx, action.Options{

@@ -3,46 +3,24 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"io/fs"
-	"time"
 
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/results"
 )
 
-const baselineUsage = `usage: perfgate baseline --results FILE --out baselines/NAME.json [--keep-runs K]
-                         [--commit SHA] [--ref REF] [--format F]
-
-Writes a baseline: the results plus their commit, ref, date and
-environment. The file is written atomically (a temporary file, then a
-rename); results with a failed run or benchmark, or missing a gated metric,
-are refused and the existing baseline is left as it was. With --keep-runs K
-the baseline keeps the runs of the existing one and the new runs, up to
-the last K, so that it grows more precise instead of being replaced.
-`
-
 // cmdBaseline is 'perfgate baseline'.
 func cmdBaseline(ctx context.Context, e *env, args []string) error {
-	fset := flag.NewFlagSet("baseline", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
+	fset := newFlags("baseline")
 	resultsPath := fset.String("results", "", "results `FILE` to store (required; JSON, Go benchmark output or go-tor summary)")
 	out := fset.String("out", "", "baseline `FILE` to write, e.g. baselines/default.json (required)")
 	format := fset.String("format", "auto", "input `FORMAT`: auto, json, gobench, gotor")
 	keep := fset.Int("keep-runs", 0, "keep the last `K` runs of the existing baseline and the new results (0: replace)")
 	commit := fset.String("commit", "", "commit `SHA` the results are of (default $GITHUB_SHA)")
 	ref := fset.String("ref", "", "git `REF` the results are of (default $GITHUB_REF)")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(e.stdout, fset, baselineUsage)
-			return errHelp
-		}
-		return fmt.Errorf("baseline: %v (see 'perfgate baseline -h')", err)
-	}
-	if fset.NArg() > 0 {
-		return fmt.Errorf("baseline: unexpected argument %q (see 'perfgate baseline -h')", fset.Arg(0))
+	if err := parseFlags(e, fset, args, false); err != nil {
+		return err
 	}
 	if *resultsPath == "" || *out == "" {
 		return errors.New("baseline: --results FILE and --out FILE are required (see 'perfgate baseline -h')")
@@ -54,7 +32,7 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	meta := results.BaselineMeta{Commit: *commit, Ref: *ref, Date: time.Now()}
+	meta := results.BaselineMeta{Commit: *commit, Ref: *ref, Date: e.now()}
 	if meta.Commit == "" {
 		meta.Commit = e.getenv("GITHUB_SHA")
 	}

@@ -5,40 +5,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/perfgate/perfgate/quality"
 )
 
-const evaluateUsage = `usage: perfgate evaluate <collect|replay|all> [flags]
-
-Measures the gate's quality on this machine: the false-alarm rate (A/A
-comparisons of the client against itself, fresh networks each time), the
-detection power per metric for regressions injected with real mechanisms
-(a delaying relay on the client's control port, a cap on its SOCKS
-connections, a synthetic GeoIP file it must hold in memory), and the wall
-time per verdict, in stored-baseline and interleaved A/B modes.
-
-Collecting runs is the expensive part and is kept apart from replaying
-them, which is cheap; collected runs are results files that can be kept
-and replayed with other settings.
-
-  perfgate evaluate collect --out FILE [--runs N] [--mode stored|ab]
-                            [--inject circuit=0.2,memory=0.1,streams=0.2 --calibrate AA.json]
-  perfgate evaluate replay [--runs-per-side 1,2,3] [--thresholds 0,10,15,10/5]
-                           [--synthetic 0.1,0.2,0.5] [--adaptive 2:5:4m] FILE...
-  perfgate evaluate all --dir DIR [--aa 10] [--injected 6] [--ab-runs 4]
-                        [--inject circuit=0.2,memory=0.1,streams=0.2]
-      collects what DIR lacks (A/A runs, injected runs, A/B sessions), then replays
-      everything in DIR and prints the table.
-`
-
 // cmdEvaluate is 'perfgate evaluate': it reads the flags into quality's
 // options; the workflows are quality's (CollectTo, ReplayFiles, All).
 func cmdEvaluate(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(e.stdout, evaluateUsage)
+	if wantsHelp(args) {
+		fmt.Fprint(e.stdout, usageText("evaluate"))
 		if len(args) == 0 {
 			return errors.New("evaluate: say collect, replay or all (see 'perfgate evaluate -h')")
 		}
@@ -50,25 +26,13 @@ func cmdEvaluate(ctx context.Context, e *env, args []string) error {
 	if !ok {
 		return fmt.Errorf("evaluate: unknown subcommand %q: want collect, replay or all", args[0])
 	}
-	fs := flag.NewFlagSet("evaluate "+args[0], flag.ContinueOnError)
+	fs := newFlags("evaluate " + args[0])
 	f.register(fs, args[0])
-	if err := parseFlags(e, fs, args[1:], evaluateUsage); err != nil {
+	if err := parseFlags(e, fs, args[1:], args[0] == "replay"); err != nil {
 		return err
 	}
 	if err := run(ctx, e, fs); err != nil {
 		return fmt.Errorf("%s: %w", fs.Name(), err)
-	}
-	return nil
-}
-
-func parseFlags(e *env, fs *flag.FlagSet, args []string, usage string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(e.stdout, fs, usage)
-			return errHelp
-		}
-		return fmt.Errorf("%s: %v (see 'perfgate evaluate -h')", fs.Name(), err)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -11,24 +10,10 @@ import (
 	"github.com/perfgate/perfgate/benchmark/torlab"
 )
 
-const networkUsage = `usage: perfgate network up [--keep] [--relays N] [--exits N] [--client CMD] [--dir DIR]
-
-Starts a private Tor network on 127.0.0.1 (3 directory authorities, middle
-relays, exits that accept 127.0.0.1 only, a TCP echo server and one client),
-prints the client's SOCKS and control addresses and the data directory, and
-runs until Ctrl-C (SIGINT) or SIGTERM; then it stops every process and
-removes the directory unless --keep.
-
---client is a command template for the client under test instead of the
-system's tor; perfgate writes its torrc. Placeholders: {torrc} {socks_port}
-{control_port} {data_dir}. Example:
-  perfgate network up --client '/opt/tor/src/app/tor -f {torrc}'
-`
-
 // cmdNetwork is 'perfgate network'.
 func cmdNetwork(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		io.WriteString(e.stdout, networkUsage)
+	if wantsHelp(args) {
+		io.WriteString(e.stdout, usageText("network"))
 		if len(args) == 0 {
 			return errors.New("network: missing subcommand (up)")
 		}
@@ -37,8 +22,7 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 	if args[0] != "up" {
 		return fmt.Errorf("network: unknown subcommand %q (want up)", args[0])
 	}
-	fs := flag.NewFlagSet("network up", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlags("network up")
 	var opts torlab.Options
 	var quiet bool
 	fs.BoolVar(&opts.Keep, "keep", false, "keep the network's directory (torrcs, logs, data) after stopping")
@@ -51,18 +35,9 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&opts.InfoLogs, "info-logs", false, "every node also logs at info level to info.log in its directory")
 	fs.DurationVar(&opts.StartTimeout, "start-timeout", 90*time.Second, "give up starting after `DURATION`")
 	fs.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
-	loopback := fs.String("loopback", "auto", "the network's loopback: auto, namespace, shim or host (see README)")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			io.WriteString(e.stdout, networkUsage+"\nFlags:\n")
-			fs.SetOutput(e.stdout)
-			fs.PrintDefaults()
-			return errHelp
-		}
-		return fmt.Errorf("network up: %v (see 'perfgate network up -h')", err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("network up: unexpected argument %q (see 'perfgate network up -h')", fs.Arg(0))
+	loopback := fs.String("loopback", "auto", "the network's loopback: auto, namespace, shim or host (see docs/network.md)")
+	if err := parseFlags(e, fs, args[1:], false); err != nil {
+		return err
 	}
 	if opts.Relays < 1 || opts.Exits < 1 {
 		return errors.New("network up: --relays and --exits must be at least 1")

@@ -5,13 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
-
-	"github.com/mattn/go-isatty"
 
 	"github.com/perfgate/perfgate/action"
 	"github.com/perfgate/perfgate/benchmark"
@@ -22,52 +19,9 @@ import (
 	"github.com/perfgate/perfgate/results"
 )
 
-const runUsage = `usage: perfgate run [--runs N] [--quick] [--out FILE] [--baseline FILE] [--config FILE]
-                    [--markdown FILE] [--json FILE] [--client CMD] [--timeout D]
-                    [--baseline-client CMD [--baseline-out FILE]] [--max-runs M] [--budget D]
-                    [--loopback auto|namespace|shim|host]
-
-Runs the benchmark suite N times, each on a fresh private Tor network on
-loopback (Debian's tor as relays and, by default, as the client under
-test), writes the results file, compares it with the baseline and the
-absolute targets, and prints the table. Without --baseline it uses
-baselines/default.json (the action's default) when present; without a
-baseline the targets alone decide.
-
-With --baseline-client (interleaved A/B mode) it runs the baseline client
-(A) and the client under test (B) alternately on one private network, N
-runs each in a balanced order (ABBA BAAB …), each run on a fresh client;
-it writes B's results to --out and A's to --baseline-out, and compares B
-with A directly (any stored baseline is ignored).
-
-Adaptive repetition: after the N runs (per side) it compares; while a
-gated metric's confidence interval straddles its threshold, it takes one
-more run (per side) as long as --max-runs and the --budget for all runs
-allow. It is off by default (--max-runs = --runs): measured on real runs
-it cost one to two minutes per verdict and raised neither detection nor
-confidence (README, "Gate quality"); e.g. --max-runs 7 turns it on.
-
-The network's loopback (--loopback, default auto) is the best this process
-can have: a network namespace whose loopback ACKs at once (root or
-CAP_SYS_ADMIN+CAP_NET_ADMIN), else the host's loopback with the relays
-preloaded with the quick-ACK shim (bin/libperfgate-quickack.so, built by
-make), else the host's loopback as it is; the first progress line says which
-and why, and the results record it.
-
-Progress goes to standard error: one line per phase in logs, ::group::
-blocks in GitHub Actions, a live line on a terminal.
-`
-
 // defaultBaseline is used when --baseline is not given and it exists: the
 // action's default baseline path.
 const defaultBaseline = "baselines/default.json"
-
-// The defaults perfgate run and the action share: the runs per side the
-// gate's allowances are set for (check's RecommendedRuns; action.yml says
-// the same), and the wall time adaptive repetition may take.
-var defaultRuns = check.DefaultConfig().RecommendedRuns
-
-const defaultBudget = action.DefaultTimeBudget
 
 // chooseBaseline is the baseline 'perfgate run' compares with: the one
 // given, else defaultBaseline when it exists, else none ("").
@@ -81,170 +35,143 @@ func chooseBaseline(given string) string {
 	return ""
 }
 
-// cmdRun is 'perfgate run': network up → suite → results file → compare →
-// report. A run that fails (network, client death, timeout) is exit 2, a
-// regression or missed target exit 1.
-func cmdRun(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var (
-		runs     = fs.Int("runs", defaultRuns, "number of runs, each on a fresh private network (1 with --quick unless given)")
-		quick    = fs.Bool("quick", false, "smaller samples and one run (about 30 s)")
-		out      = fs.String("out", "perfgate-results.json", "write the results to `FILE`")
-		timeout  = fs.Duration("timeout", 5*time.Minute, "bound on one run, the network's start included")
-		client   = fs.String("client", "", "command template of the client under test (default: the system's tor)")
-		logLevel = fs.String("log-level", "warn", "log level of the suite's log on standard error: debug, info, warn, error")
-		baseCmd  = fs.String("baseline-client", "", "A/B mode: command template of the baseline client (same syntax as --client; \"tor\" for the system's tor), run alternately with the client under test on one network")
-		baseOut  = fs.String("baseline-out", "perfgate-baseline-results.json", "A/B mode: write the baseline client's results to `FILE`")
-		order    = fs.String("order", "balanced", "A/B mode: interleaving of the runs: balanced (ABBA BAAB …), abba, alternate")
-		maxRuns  = fs.Int("max-runs", 0, "adaptive repetition: at most `M` runs (per side) while a gated metric is inconclusive (default: --runs, i.e. off)")
-		budget   = fs.Duration("budget", defaultBudget, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
-		loopback = fs.String("loopback", "auto", "the private network's loopback: auto (the best this process can have), namespace, shim or host; see README")
-	)
-	f := &compareFlags{fs: fs, format: "auto"}
-	fs.StringVar(&f.baseline, "baseline", "", "baseline `FILE` (default: baselines/default.json when present)")
-	fs.StringVar(&f.config, "config", "", "YAML config `FILE` (targets, allowed regressions, gating)")
-	fs.StringVar(&f.markdown, "markdown", "", "write the markdown report to `FILE` (- for stdout)")
-	fs.StringVar(&f.json, "json", "", "write the JSON verdict to `FILE` (- for stdout)")
-	fs.StringVar(&f.color, "color", "auto", "colour the terminal table: auto, always, never")
-	fs.BoolVar(&f.quiet, "quiet", false, "do not print the terminal table")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(e.stdout, fs, runUsage)
-			return errHelp
-		}
-		return fmt.Errorf("run: %v (see 'perfgate run -h')", err)
+// runOptions are the options of 'perfgate run'.
+type runOptions struct {
+	runs, maxRuns          int
+	quick                  bool
+	out, baseOut, baseline string
+	timeout, budget        time.Duration
+	client, baseClient     string
+	logLevel, order, loop  string
+	config                 configOptions
+	output                 outputOptions
+	set                    map[string]bool // the flags given
+}
+
+func (o *runOptions) register(fs *flag.FlagSet) {
+	fs.IntVar(&o.runs, "runs", check.DefaultConfig().RecommendedRuns, "number of runs, each on a fresh private network (1 with --quick unless given)")
+	fs.BoolVar(&o.quick, "quick", false, "smaller samples and one run (about 30 s)")
+	fs.StringVar(&o.out, "out", "perfgate-results.json", "write the results to `FILE`")
+	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "bound on one run, the network's start included")
+	fs.StringVar(&o.client, "client", "", "command template of the client under test (default: the system's tor)")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "log level of the suite's log on standard error: debug, info, warn, error")
+	fs.StringVar(&o.baseClient, "baseline-client", "", "A/B mode: command template of the baseline client (same syntax as --client; \"tor\" for the system's tor), run alternately with the client under test on one network")
+	fs.StringVar(&o.baseOut, "baseline-out", "perfgate-baseline-results.json", "A/B mode: write the baseline client's results to `FILE`")
+	fs.StringVar(&o.order, "order", "balanced", "A/B mode: interleaving of the runs: balanced (ABBA BAAB …), abba, alternate")
+	fs.IntVar(&o.maxRuns, "max-runs", 0, "adaptive repetition: at most `M` runs (per side) while a gated metric is inconclusive (default: --runs, i.e. off)")
+	fs.DurationVar(&o.budget, "budget", action.DefaultTimeBudget, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
+	fs.StringVar(&o.loop, "loopback", "auto", "the private network's loopback: auto (the best this process can have), namespace, shim or host; see docs/network.md")
+	fs.StringVar(&o.baseline, "baseline", "", "baseline `FILE` (default: baselines/default.json when present)")
+	o.config.register(fs, false)
+	o.output.register(fs)
+}
+
+// gateOptions checks the flags and turns them into the gate's options.
+func (o *runOptions) gateOptions(e *env) (gate.Options, error) {
+	if o.quick && !o.set["runs"] {
+		o.runs = 1
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("run: unexpected argument %q (see 'perfgate run -h')", fs.Arg(0))
+	if !o.set["max-runs"] {
+		o.maxRuns = o.runs
 	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	if *quick && !set["runs"] {
-		*runs = 1
-	}
-	if *runs < 1 {
-		return fmt.Errorf("run: --runs must be at least 1, not %d", *runs)
-	}
-	if !set["max-runs"] {
-		*maxRuns = *runs
-	}
-	if *maxRuns < *runs {
-		return fmt.Errorf("run: --max-runs %d is less than --runs %d", *maxRuns, *runs)
-	}
-	if *budget <= 0 {
-		return fmt.Errorf("run: --budget must be positive, not %v", *budget)
-	}
-	ab := set["baseline-client"]
-	if ab && strings.TrimSpace(*baseCmd) == "" {
-		return errors.New("run: --baseline-client needs a command template (\"tor\" for the system's tor)")
-	}
-	ord, err := benchmark.ParseOrder(*order)
-	if err != nil {
-		return fmt.Errorf("run: --order: %w", err)
-	}
-	lbMode, err := torlab.ParseLoopbackMode(*loopback)
-	if err != nil {
-		return fmt.Errorf("run: --loopback: %w", err)
-	}
-	if ab && set["baseline"] {
-		fmt.Fprintf(e.stderr, "perfgate run: --baseline %s is ignored in A/B mode (--baseline-client): the two clients are compared directly\n", f.baseline)
-	}
-	switch f.color {
-	case "auto", "always", "never":
-	default:
-		return fmt.Errorf("run: --color %q: want auto, always or never", f.color)
-	}
+	ab := o.set["baseline-client"]
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("run: --log-level: %v", err)
+	switch {
+	case o.runs < 1:
+		return gate.Options{}, fmt.Errorf("--runs must be at least 1, not %d", o.runs)
+	case o.maxRuns < o.runs:
+		return gate.Options{}, fmt.Errorf("--max-runs %d is less than --runs %d", o.maxRuns, o.runs)
+	case o.budget <= 0:
+		return gate.Options{}, fmt.Errorf("--budget must be positive, not %v", o.budget)
+	case ab && strings.TrimSpace(o.baseClient) == "":
+		return gate.Options{}, errors.New("--baseline-client needs a command template (\"tor\" for the system's tor)")
+	case level.UnmarshalText([]byte(o.logLevel)) != nil:
+		return gate.Options{}, fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
+	}
+	if err := checkColor("run", o.output.color); err != nil {
+		return gate.Options{}, err
+	}
+	ord, err := benchmark.ParseOrder(o.order)
+	if err != nil {
+		return gate.Options{}, fmt.Errorf("--order: %w", err)
+	}
+	lb, err := torlab.ParseLoopbackMode(o.loop)
+	if err != nil {
+		return gate.Options{}, fmt.Errorf("--loopback: %w", err)
+	}
+	if ab && o.set["baseline"] {
+		fmt.Fprintf(e.stderr, "perfgate run: --baseline %s is ignored in A/B mode (--baseline-client): the two clients are compared directly\n", o.baseline)
+	}
+	// Load the config and the baseline before spending minutes on the suite.
+	g := gate.Options{AB: ab, MaxRuns: o.maxRuns, Budget: o.budget, Now: e.now, BaselinePath: o.baseOut, ResultsPath: o.out}
+	if g.Config, err = o.config.load(); err != nil {
+		return g, err
 	}
 	if !ab {
-		f.baseline = chooseBaseline(f.baseline)
+		o.baseline = chooseBaseline(o.baseline)
+		g.BaselinePath = o.baseline
+		if g.Baseline, err = check.LoadBaseline(o.baseline, "auto"); err != nil {
+			return g, err
+		}
 	}
-	// Load the config before spending minutes on the suite.
-	ccfg, err := f.loadConfig()
+	cfg := benchmark.DefaultConfig()
+	if o.quick {
+		cfg = benchmark.QuickConfig()
+	}
+	g.Suite = benchmark.RunOptions{
+		Runs: o.runs, Quick: o.quick, Config: cfg, Timeout: o.timeout,
+		ClientCommand:         actiongate.SystemTor(o.client),
+		BaselineClientCommand: actiongate.SystemTor(o.baseClient),
+		Order:                 ord, Loopback: lb, Getenv: e.getenv,
+		Log:      slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})),
+		Progress: benchmark.NewProgress(e.stderr, e.getenv("GITHUB_ACTIONS") == "true", isTerminal(e.stderr)),
+	}
+	g.Saved = func(base, head *results.Results) error {
+		if err := benchmark.WriteResultsFile(o.out, head); err != nil {
+			return err
+		}
+		if base != nil {
+			return benchmark.WriteResultsFile(o.baseOut, base)
+		}
+		return nil
+	}
+	return g, nil
+}
+
+// cmdRun is 'perfgate run': network up → suite → results file → compare →
+// report, through package gate. A run that fails (network, client death,
+// timeout) is exit 2, after the report of the runs that finished; a
+// regression or missed target exit 1.
+func cmdRun(ctx context.Context, e *env, args []string) error {
+	o := runOptions{set: map[string]bool{}}
+	fs := newFlags("run")
+	o.register(fs)
+	if err := parseFlags(e, fs, args, false); err != nil {
+		return err
+	}
+	fs.Visit(func(fl *flag.Flag) { o.set[fl.Name] = true })
+	g, err := o.gateOptions(e)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-
-	cfg := benchmark.DefaultConfig()
-	if *quick {
-		cfg = benchmark.QuickConfig()
-	}
-	github := e.getenv("GITHUB_ACTIONS") == "true"
-	tty := false
-	if fd, ok := e.stderr.(interface{ Fd() uintptr }); ok {
-		tty = isatty.IsTerminal(fd.Fd())
-	}
-	progress := benchmark.NewProgress(e.stderr, github, tty)
-	var stored *results.Results
-	if !ab && f.baseline != "" {
-		// Read the baseline before spending minutes on the suite; a missing
-		// file means the targets alone decide.
-		bf := f.format
-		if f.baselineFormat != "" {
-			bf = f.baselineFormat
+	begin := e.now()
+	out, runErr := gate.Run(ctx, g)
+	if out.Head != nil {
+		what := fmt.Sprintf("%d run(s)", len(out.Head.Runs))
+		if out.Base != nil {
+			what += fmt.Sprintf(" of the client under test; %s: %d run(s) of the baseline client", o.baseOut, len(out.Base.Runs))
 		}
-		stored, err = results.Load(f.baseline, bf)
-		if errors.Is(err, os.ErrNotExist) {
-			stored, err = nil, nil
-		}
-		if err != nil {
-			return fmt.Errorf("run: %w", err)
-		}
-	}
-	baselinePath := f.baseline
-	if ab {
-		baselinePath = *baseOut
-	}
-	begin := time.Now()
-	g, runErr := gate.Run(ctx, gate.Options{
-		Suite: benchmark.RunOptions{
-			Runs:                  *runs,
-			Quick:                 *quick,
-			Config:                cfg,
-			Timeout:               *timeout,
-			ClientCommand:         actiongate.SystemTor(*client),
-			BaselineClientCommand: actiongate.SystemTor(*baseCmd),
-			Order:                 ord,
-			Loopback:              lbMode,
-			Log:                   slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})),
-			Progress:              progress,
-			Getenv:                e.getenv,
-		},
-		Baseline:     stored,
-		Config:       ccfg,
-		MaxRuns:      *maxRuns,
-		Budget:       *budget,
-		BaselinePath: baselinePath,
-		ResultsPath:  *out,
-		Saved: func(base, head *results.Results) error {
-			if err := benchmark.WriteResultsFile(*out, head); err != nil {
-				return err
-			}
-			if ab && base != nil {
-				return benchmark.WriteResultsFile(*baseOut, base)
-			}
-			return nil
-		},
-	})
-	if g.Head != nil {
-		what := fmt.Sprintf("%d run(s)", len(g.Head.Runs))
-		if ab && g.Base != nil {
-			what = fmt.Sprintf("%d run(s) of the client under test; %s: %d run(s) of the baseline client", len(g.Head.Runs), *baseOut, len(g.Base.Runs))
-		}
-		progress.Println("results: %s (%s, %.1fs)", *out, what, time.Since(begin).Seconds())
+		g.Suite.Progress.Println("results: %s (%s, %.1fs)", o.out, what, e.now().Sub(begin).Seconds())
 	}
 	if runErr != nil {
 		// The partial-run rule (package gate): the runs that finished are
 		// reported, and the exit is 2.
-		if g.Report != nil {
-			if err := f.emit(e, g.Report); err != nil && !errors.Is(err, check.ErrRegression) {
+		if out.Report != nil {
+			if err := o.output.emit(e, out.Report, o.out); err != nil && !errors.Is(err, check.ErrRegression) {
 				runErr = errors.Join(runErr, err)
 			}
 		}
 		return fmt.Errorf("run: %w", runErr)
 	}
-	return f.emit(e, g.Report)
+	return o.output.emit(e, out.Report, o.out)
 }

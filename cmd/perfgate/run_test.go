@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -183,5 +185,45 @@ func TestRunABQuickOnTor(t *testing.T) {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("progress lacks %q:\n%s", want, stderr.String())
 		}
+	}
+}
+
+// TestRunGateOptions: the flags as the gate gets them, without running it.
+// "--baseline-client tor" (the system's tor, an empty command for the
+// suite) still selects A/B mode.
+func TestRunGateOptions(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		ab      bool
+		runs    int
+		maxRuns int
+	}{
+		{"defaults", nil, false, 5, 5},
+		{"quick", []string{"--quick"}, false, 1, 1},
+		{"adaptive", []string{"--runs", "3", "--max-runs", "7"}, false, 3, 7},
+		{"A/B with the system's tor", []string{"--baseline-client", "tor"}, true, 5, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Chdir(t.TempDir()) // no baselines/default.json
+			o := runOptions{set: map[string]bool{}}
+			fs := newFlags("run")
+			o.register(fs)
+			e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }, now: time.Now}
+			if err := parseFlags(e, fs, tc.args, false); err != nil {
+				t.Fatal(err)
+			}
+			fs.Visit(func(fl *flag.Flag) { o.set[fl.Name] = true })
+			g, err := o.gateOptions(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.AB != tc.ab || g.Suite.Runs != tc.runs || g.MaxRuns != tc.maxRuns {
+				t.Errorf("AB %v, runs %d, max %d; want %v, %d, %d", g.AB, g.Suite.Runs, g.MaxRuns, tc.ab, tc.runs, tc.maxRuns)
+			}
+			if tc.ab && g.Suite.BaselineClientCommand != "" {
+				t.Errorf("baseline client %q, want the system's tor (\"\")", g.Suite.BaselineClientCommand)
+			}
+		})
 	}
 }

@@ -35,6 +35,7 @@ func New(stdout, stderr io.Writer, getenv func(string) string, now func() time.T
 				Progress:              benchmark.NewProgress(stdout, true, false),
 				Getenv:                getenv,
 			},
+			AB:       r.BaselineClientCommand != "",
 			Baseline: r.Baseline, Config: r.Config,
 			MaxRuns: r.MaxRuns, Budget: r.Budget, Now: now,
 			BaselinePath: r.BaselinePath, ResultsPath: r.ResultsPath,

@@ -1,6 +1,7 @@
 package quality
 
 import (
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -139,4 +140,19 @@ func wholes(s string) ([]int, error) {
 		out = append(out, int(v))
 	}
 	return out, nil
+}
+
+// Register declares the replay's flags of 'perfgate evaluate replay' and
+// 'all' on fs, filling r.
+func (r *ReplaySpec) Register(fs *flag.FlagSet) {
+	fs.StringVar(&r.RunsPerSide, "runs-per-side", "1,2,3", "runs per side to evaluate (comma-separated)")
+	fs.StringVar(&r.Thresholds, "thresholds", "0", "allowed regressions to sweep, comma-separated, each P95[/RSS[/CAPACITY]] in percent for every runs-per-side, e.g. 0,10,10/5 (0: the config's defaults, widened for few runs)")
+	fs.StringVar(&r.Builds, "builds", "", "circuit builds per run to evaluate, comma-separated (e.g. 100,200,400): runs collected with more builds are cut to their first N (default: as collected)")
+	fs.IntVar(&r.Warmup, "warmup", 0, "leave out the first N sequential circuit builds of every run (as a suite with N warm-up builds would), before --builds")
+	fs.StringVar(&r.Synthetic, "synthetic", "", "also inject regressions of these sizes by rewriting A/A samples (e.g. 0.1,0.2,0.5)")
+	fs.IntVar(&r.MaxPairs, "pairs", 200, "at most this many comparisons per line (more possible pairs are sampled, seeded)")
+	fs.IntVar(&r.Resamples, "resamples", 0, "bootstrap resamples per comparison (0: the config's)")
+	fs.StringVar(&r.ConfigFile, "config", "", "the gate's YAML config `FILE` (default: the defaults)")
+	fs.StringVar(&r.Test, "test", "", "significance test over the runs' values: welch or rank (default: the config's)")
+	fs.StringVar(&r.Adaptive, "adaptive", "", "also replay adaptive repetition in stored mode: `MIN:MAX:TIME` runs of the current side (e.g. 2:5:4m), more taken while an interval straddles its threshold")
 }

@@ -1,6 +1,7 @@
 package quality
 
 import (
+	"flag"
 	"fmt"
 	"time"
 
@@ -60,4 +61,15 @@ func (s SuiteSpec) config() benchmark.Config {
 		cfg.CircuitWarmup = s.Warmup
 	}
 	return cfg
+}
+
+// Register declares the suite's flags of 'perfgate evaluate collect' and
+// 'all' on fs, filling s.
+func (s *SuiteSpec) Register(fs *flag.FlagSet) {
+	fs.BoolVar(&s.Quick, "quick", true, "use the suite's quick configuration (30 circuits, shorter ladder)")
+	fs.IntVar(&s.Circuits, "circuits", 0, "sequential circuit builds per run (0: the configuration's); collect with many and replay with --builds to sweep fewer")
+	fs.DurationVar(&s.Timeout, "timeout", 10*time.Minute, "bound on one run (stored mode) or one session (A/B mode)")
+	fs.StringVar(&s.Order, "order", "balanced", "A/B interleaving: balanced (ABBA BAAB …), abba or alternate")
+	fs.IntVar(&s.Warmup, "circuit-warmup", 0, "sequential circuit builds left out first (0: the configuration's; -1: none); collect with none and replay with --warmup to sweep")
+	fs.StringVar(&s.Loopback, "loopback", "auto", "the networks' loopback: auto, namespace, shim or host")
 }

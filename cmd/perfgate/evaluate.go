@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"time"
 
 	"github.com/perfgate/perfgate/quality"
 )
@@ -98,27 +97,12 @@ func (f *evaluateFlags) replayOptions(e *env) (quality.ReplayOptions, error) {
 
 // register declares the flags of subcommand sub.
 func (f *evaluateFlags) register(fs *flag.FlagSet, sub string) {
-	s, r := &f.suite, &f.replay
 	if sub != "replay" { // the suite's flags, shared by collect and all
-		fs.BoolVar(&s.Quick, "quick", true, "use the suite's quick configuration (30 circuits, shorter ladder)")
-		fs.IntVar(&s.Circuits, "circuits", 0, "sequential circuit builds per run (0: the configuration's); collect with many and replay with --builds to sweep fewer")
-		fs.DurationVar(&s.Timeout, "timeout", 10*time.Minute, "bound on one run (stored mode) or one session (A/B mode)")
-		fs.StringVar(&s.Order, "order", "balanced", "A/B interleaving: balanced (ABBA BAAB …), abba or alternate")
-		fs.IntVar(&s.Warmup, "circuit-warmup", 0, "sequential circuit builds left out first (0: the configuration's; -1: none); collect with none and replay with --warmup to sweep")
-		fs.StringVar(&s.Loopback, "loopback", "auto", "the networks' loopback: auto, namespace, shim or host")
+		f.suite.Register(fs)
 	}
 	if sub != "collect" { // the replay's flags, shared by replay and all
-		fs.StringVar(&r.RunsPerSide, "runs-per-side", "1,2,3", "runs per side to evaluate (comma-separated)")
-		fs.StringVar(&r.Thresholds, "thresholds", "0", "allowed regressions to sweep, comma-separated, each P95[/RSS[/CAPACITY]] in percent for every runs-per-side, e.g. 0,10,10/5 (0: the config's defaults, widened for few runs)")
-		fs.StringVar(&r.Builds, "builds", "", "circuit builds per run to evaluate, comma-separated (e.g. 100,200,400): runs collected with more builds are cut to their first N (default: as collected)")
-		fs.IntVar(&r.Warmup, "warmup", 0, "leave out the first N sequential circuit builds of every run (as a suite with N warm-up builds would), before --builds")
-		fs.StringVar(&r.Synthetic, "synthetic", "", "also inject regressions of these sizes by rewriting A/A samples (e.g. 0.1,0.2,0.5)")
-		fs.IntVar(&r.MaxPairs, "pairs", 200, "at most this many comparisons per line (more possible pairs are sampled, seeded)")
-		fs.IntVar(&r.Resamples, "resamples", 0, "bootstrap resamples per comparison (0: the config's)")
+		f.replay.Register(fs)
 		fs.StringVar(&f.markdown, "markdown", "", "also write the table to `FILE`")
-		fs.StringVar(&r.ConfigFile, "config", "", "the gate's YAML config `FILE` (default: the defaults)")
-		fs.StringVar(&r.Test, "test", "", "significance test over the runs' values: welch or rank (default: the config's)")
-		fs.StringVar(&r.Adaptive, "adaptive", "", "also replay adaptive repetition in stored mode: `MIN:MAX:TIME` runs of the current side (e.g. 2:5:4m), more taken while an interval straddles its threshold")
 	}
 	switch sub {
 	case "collect":

@@ -54,17 +54,8 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("network up: %w", err)
 	}
 	defer n.Close()
-	c := n.Client()
-	fmt.Fprintf(e.stdout, "private Tor network ready in %.1f s (first tor process started → SOCKS round trip through an exit)\n", n.StartupDuration().Seconds())
-	fmt.Fprintf(e.stdout, "client:     %s (pid %d): %s\n", orUnknown(c.Version()), c.PID(), c.Name)
-	fmt.Fprintf(e.stdout, "SOCKS5:     %s\n", c.SOCKSAddr)
-	fmt.Fprintf(e.stdout, "control:    %s (cookie %s)\n", c.ControlAddr, c.CookiePath)
-	fmt.Fprintf(e.stdout, "echo:       %s (TCP echo server, reachable through the exits)\n", n.EchoAddr())
-	fmt.Fprintf(e.stdout, "data dir:   %s\n", n.Dir())
-	fmt.Fprintf(e.stdout, "client log: %s\n", c.LogPath)
-	fmt.Fprintf(e.stdout, "%s\n", n.Loopback().Choice())
-	if n.Loopback().Mode() == torlab.LoopbackNamespace {
-		fmt.Fprintf(e.stdout, "            these addresses are inside the network's namespace: reach them with 'nsenter -t %d -n COMMAND' (or --loopback shim)\n", c.PID())
+	if err := n.WriteSummary(e.stdout); err != nil {
+		return fmt.Errorf("network up: %w", err)
 	}
 	fmt.Fprintln(e.stdout, "Press Ctrl-C to stop.")
 	select {
@@ -81,11 +72,4 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "kept %s\n", n.Dir())
 	}
 	return nil
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown version"
-	}
-	return s
 }

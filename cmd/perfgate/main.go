@@ -16,8 +16,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"sort"
-	"strings"
 	"syscall"
 	"time"
 
@@ -74,22 +72,11 @@ type env struct {
 	transport http.RoundTripper
 }
 
-// A command is one subcommand of perfgate.
-type command struct {
-	summary string
-	run     func(ctx context.Context, e *env, args []string) error
-}
-
-// commands lists perfgate's subcommands by name.
-var commands = map[string]command{
-	"run":      {"run the suite on fresh private networks, compare and report", cmdRun},
-	"compare":  {"compare results with a baseline and targets", cmdCompare},
-	"baseline": {"write a baseline from results", cmdBaseline},
-	"report":   {"render a report from results or a verdict", cmdReport},
-	"network":  {"start a private Tor network for debugging a client", cmdNetwork},
-	"action":   {"run as the GitHub Action (the container's entrypoint)", cmdAction},
-	"evaluate": {"measure the gate's false-alarm rate and detection power", cmdEvaluate},
-	"export":   {"write results in the Go benchmark format, for benchstat", cmdExport},
+// commands are perfgate's subcommands by name; usage/perfgate.txt lists
+// them (TestCommandsListed keeps the two in step).
+var commands = map[string]func(ctx context.Context, e *env, args []string) error{
+	"run": cmdRun, "compare": cmdCompare, "baseline": cmdBaseline, "report": cmdReport,
+	"network": cmdNetwork, "action": cmdAction, "evaluate": cmdEvaluate, "export": cmdExport,
 }
 
 // run is perfgate's main, with its outside world injected.
@@ -111,16 +98,16 @@ func run(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(stdout, versionLine())
 		return nil
 	}
-	if name == "-h" || name == "-help" || name == "--help" || name == "help" {
-		usage(stdout)
+	if wantsHelp(args) {
+		fmt.Fprint(stdout, usageText("perfgate"))
 		return errHelp
 	}
-	c, ok := commands[name]
+	cmd, ok := commands[name]
 	if !ok {
-		usage(stderr)
+		fmt.Fprint(stderr, usageText("perfgate"))
 		return fmt.Errorf("unknown command %q: run 'perfgate help' for the list", name)
 	}
-	return c.run(ctx, e, args[1:])
+	return cmd(ctx, e, args[1:])
 }
 
 // version is set at build time (-ldflags "-X main.version=…").
@@ -138,19 +125,4 @@ func versionLine() string {
 		}
 	}
 	return s + " " + runtime.Version()
-}
-
-func usage(w io.Writer) {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString("usage: perfgate <command> [flags]\n\ncommands:\n")
-	for _, n := range names {
-		fmt.Fprintf(&b, "  %-9s %s\n", n, commands[n].summary)
-	}
-	b.WriteString("\nRun 'perfgate <command> -h' for a command's flags; 'perfgate --version' prints the version.\nExit codes: 0 pass, 1 regression or missed target, 2 error.\n")
-	io.WriteString(w, b.String())
 }

@@ -22,7 +22,7 @@ func StoredComparison(r *Report) string {
 		parts = append(parts, "recorded "+bl.CreatedAt.UTC().Format("2006-01-02"))
 	}
 	if bl.Commit != "" {
-		parts = append(parts, "commit "+short.Cut(bl.Commit, 12))
+		parts = append(parts, "commit "+short.Commit(bl.Commit))
 	}
 	if bl.Environment.CPUModel != "" {
 		parts = append(parts, "on "+bl.Environment.CPUModel)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/perfgate/perfgate/internal/short"
 )
 
 // WriteTable writes the evaluation as a markdown table: per mode,
@@ -41,7 +43,7 @@ func WriteTable(w io.Writer, cells []Cell) error {
 			comps += fmt.Sprintf(" of %d", c.Possible)
 		}
 		if c.Errors > 0 {
-			comps += fmt.Sprintf(" (%d errors: %s)", c.Errors, truncate(c.FirstError, 60))
+			comps += fmt.Sprintf(" (%d errors: %s)", c.Errors, short.Cut(c.FirstError, 61))
 		}
 		k := strconv.Itoa(c.K)
 		if c.Adaptive {
@@ -87,11 +89,4 @@ func pct(v float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.1f %%", v*100)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/internal/short"
 	"github.com/perfgate/perfgate/results"
 )
 
@@ -58,16 +59,14 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 	if err := results.WriteBaseline(*out, b); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s: %d run(s) of suite %s%s\n", *out, len(b.Results.Runs), b.Suite, commitSuffix(b.Commit))
+	fmt.Fprintf(e.stdout, "wrote %s: %d run(s) of suite %s%s\n", *out, len(b.Results.Runs), b.Suite, atCommit(b.Commit))
 	return nil
 }
 
-func commitSuffix(c string) string {
+// atCommit is " at COMMIT", or "" without a commit.
+func atCommit(c string) string {
 	if c == "" {
 		return ""
 	}
-	if len(c) > 12 {
-		c = c[:12]
-	}
-	return " at " + c
+	return " at " + short.Commit(c)
 }

@@ -1,12 +1,12 @@
 package action
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
+	"strings"
 
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/internal/short"
@@ -30,22 +30,7 @@ func (a *step) baseline(ctx context.Context) error {
 		return a.finishError(ctx, nil, fmt.Errorf("no baseline written: %w", err))
 	}
 	out := a.abs(a.in.Baseline)
-	var old *results.Results
-	if _, err := os.Stat(out); err == nil {
-		if ob, err := results.ReadBaseline(out); err == nil {
-			old = &ob.Results
-			if ob.KeepRuns > 0 {
-				if merged, why := b.MergeRuns(ob, ob.KeepRuns); !merged && why != "" {
-					a.r.Infof("perfgate: the new baseline replaces the old one: %s", why)
-				}
-			}
-		} else if res2, err2 := results.Load(out, ""); err2 == nil {
-			old = res2
-		}
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return a.finishError(ctx, nil, fmt.Errorf("baseline: %w", err))
-	}
+	old := a.oldBaseline(out, b)
 	if err := results.WriteBaseline(out, b); err != nil {
 		return a.finishError(ctx, nil, err)
 	}
@@ -53,32 +38,66 @@ func (a *step) baseline(ctx context.Context) error {
 	a.r.Infof("perfgate: wrote baseline %s (commit %s, %d run(s))", a.rel(out), short.Commit(a.ev.SHA), len(b.Results.Runs))
 
 	// Tell how the new baseline compares with the old one; this never fails
-	// the step. report.md has it all, the job summary what fits.
+	// the step (what is not written is a warning). report.md has it all, the
+	// job summary what fits.
 	verdict := check.VerdictPass
-	var md bytes.Buffer
-	fmt.Fprintf(&md, "## perfgate: new baseline\n\nWrote `%s` from commit %s (%d run(s)).\n\n", mdCode(a.rel(out)), short.Commit(a.ev.SHA), len(b.Results.Runs))
+	intro := fmt.Sprintf("## perfgate: new baseline\n\nWrote `%s` from commit %s (%d run(s)).\n\n", mdCode(a.rel(out)), short.Commit(a.ev.SHA), len(b.Results.Runs))
 	mdPath := filepath.Join(a.workspace, outDir, "report.md")
-	summary := md.String()
-	if rep, err := check.Compare(old, res, check.DefaultConfig()); err == nil {
+	full, summary := intro, intro
+	if rep, err := check.Compare(old, res, check.DefaultConfig()); err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("no comparison of the new baseline with the old one in report.md or the summary: %v", err))
+		a.output("regressed", "false")
+	} else {
 		rep.SetPaths(a.in.Baseline, a.rel(resPath))
+		head := intro
 		if old != nil {
-			md.WriteString("Compared with the baseline it replaces:\n\n")
+			head += "Compared with the baseline it replaces:\n\n"
 		}
-		head := md.String()
-		report.WriteMarkdown(&md, rep)
+		var md strings.Builder
+		if err := report.WriteMarkdown(&md, rep); err != nil {
+			a.r.Warning("perfgate", fmt.Sprintf("no comparison of the new baseline with the old one in report.md: the markdown report: %v", err))
+		} else {
+			full = head + md.String()
+		}
 		summary = a.limitedMarkdown(head, rep, maxSummaryReport, a.artifactWhere(mdPath))
 		verdict = rep.Verdict
 		a.output("regressed", fmt.Sprint(rep.Regressed()))
-	} else {
-		a.output("regressed", "false")
 	}
-	if err := os.WriteFile(mdPath, md.Bytes(), 0o644); err == nil {
+	if err := results.WriteFileAtomic(mdPath, []byte(full), 0o644); err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("report.md not written (the job summary has the report): %v", err))
+	} else {
 		a.output("report-markdown", a.rel(mdPath))
 	}
 	a.output("verdict", string(verdict))
 	a.output("comment-url", "")
 	a.r.Summary(summary)
 	return nil
+}
+
+// oldBaseline reads the baseline at out that b is to replace, for the
+// comparison, and merges its runs into b when it keeps runs
+// (Baseline.MergeRuns). It is nil when there is none, and when it cannot
+// be read: then a warning says that b replaces it without a comparison.
+func (a *step) oldBaseline(out string, b *results.Baseline) *results.Results {
+	ob, err := results.ReadBaseline(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		if ob.KeepRuns > 0 {
+			if merged, why := b.MergeRuns(ob, ob.KeepRuns); !merged && why != "" {
+				a.r.Infof("perfgate: the new baseline replaces the old one: %s", why)
+			}
+		}
+		return &ob.Results
+	}
+	// Results rather than a baseline: an older perfgate's, or made by hand.
+	old, err := results.Load(out, "")
+	if err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("the old baseline cannot be read: the new one replaces it without a comparison: %v", err))
+		return nil
+	}
+	return old
 }
 
 // results reads the results input, or runs the suite and writes its

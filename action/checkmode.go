@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/perfgate/perfgate/check"
@@ -35,17 +34,7 @@ func (a *step) check(ctx context.Context) error {
 	var changed []string
 	if pr != nil {
 		changed = a.changedBaselines(ctx, pr)
-		pc := PRContext{Repo: a.ev.Repo.String(), PullRequest: pr, ChangedBaselines: changed}
-		data, _ := json.MarshalIndent(pc, "", "  ")
-		if err := os.WriteFile(filepath.Join(filepath.Dir(resPath), "pr.json"), append(data, '\n'), 0o644); err != nil {
-			a.r.Warning("perfgate", fmt.Sprintf("pr.json for the workflow_run reporter: %v", err))
-		}
-		if filepath.Dir(resPath) != filepath.Join(a.workspace, outDir) {
-			// Keep a copy beside the results in .perfgate, so the artifact is
-			// one directory.
-			copyFile(resPath, filepath.Join(a.workspace, outDir, "results.json"))
-			os.WriteFile(filepath.Join(a.workspace, outDir, "pr.json"), append(data, '\n'), 0o644)
-		}
+		a.writePRContext(PRContext{Repo: a.ev.Repo.String(), PullRequest: pr, ChangedBaselines: changed}, resPath)
 	}
 	if a.in.Results == "" {
 		return a.gateAndPublish(ctx, pr, resPath, changed)
@@ -151,8 +140,7 @@ func (a *step) setPaths(rep *check.Report, pr *PullRequest, resPath string) {
 	}
 	results := a.rel(resPath)
 	if filepath.IsAbs(results) {
-		kept := filepath.Join(a.workspace, outDir, "results.json")
-		if err := copyFile(resPath, kept); err == nil {
+		if kept := a.keepResults(resPath); kept != "" {
 			results = a.rel(kept)
 		}
 	}
@@ -162,22 +150,67 @@ func (a *step) setPaths(rep *check.Report, pr *PullRequest, resPath string) {
 	}
 }
 
-// writeResultsJSON writes v as indented JSON.
+// writePRContext writes pr.json, what the workflow_run reporter (mode
+// report) needs to know of the pull request, beside the results; when they
+// are not in .perfgate, it also keeps a copy of them and of pr.json there,
+// so that the artifact is one directory. None of it fails the step: what is
+// not written is a warning (and the reporter, lacking it, says so).
+func (a *step) writePRContext(pc PRContext, resPath string) {
+	data, err := json.MarshalIndent(pc, "", "  ")
+	if err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("pr.json for the workflow_run reporter not written: %v", err))
+		return
+	}
+	data = append(data, '\n')
+	dirs := []string{filepath.Dir(resPath)}
+	if out := filepath.Join(a.workspace, outDir); dirs[0] != out {
+		// A copy that fails is keepResults' warning; pr.json goes there
+		// all the same.
+		a.keepResults(resPath)
+		dirs = append(dirs, out)
+	}
+	for _, dir := range dirs {
+		if err := results.WriteFileAtomic(filepath.Join(dir, "pr.json"), data, 0o644); err != nil {
+			a.r.Warning("perfgate", fmt.Sprintf("pr.json for the workflow_run reporter not written: %v", err))
+		}
+	}
+}
+
+// keepResults copies the results at resPath to .perfgate/results.json, for
+// the artifact and for the report to name them by a path in the workspace.
+// It returns the copy's path, or "" when there is none. It copies once a
+// run: a failure is one warning, not one per caller.
+func (a *step) keepResults(resPath string) string {
+	if !a.kept.done {
+		a.kept.done = true
+		kept := filepath.Join(a.workspace, outDir, "results.json")
+		if err := copyFile(resPath, kept); err != nil {
+			a.r.Warning("perfgate", fmt.Sprintf("no copy of the results in %s (for the artifact and the report's commands): %v", a.rel(kept), err))
+		} else {
+			a.kept.path = kept
+		}
+	}
+	return a.kept.path
+}
+
+// writeResultsJSON writes v as indented JSON to p, atomically: the gate
+// calls it after every round, and a reader must never see half a file.
 func writeResultsJSON(p string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return err
+		return fmt.Errorf("results %s: %w", p, err)
 	}
-	if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
+	if err := results.WriteFileAtomic(p, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("results: %w", err)
 	}
 	return nil
 }
 
+// copyFile copies the file from to the file to, atomically.
 func copyFile(from, to string) error {
-	data, err := os.ReadFile(from)
+	data, err := results.ReadFile(from)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(to, data, 0o644)
+	return results.WriteFileAtomic(to, data, 0o644)
 }

@@ -3,11 +3,11 @@ package action
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/results"
 )
 
 // maxErrorBytes bounds the error finishError puts in the job summary and
@@ -25,7 +25,9 @@ func (a *step) finishError(ctx context.Context, pr *PullRequest, err error) erro
 	}
 	md := fmt.Sprintf("## perfgate: error\n\nperfgate could not reach a verdict:\n\n```\n%s\n```\n", strings.ReplaceAll(msg, "```", "'''"))
 	mdPath := filepath.Join(a.workspace, outDir, "report.md")
-	if werr := os.WriteFile(mdPath, []byte(md), 0o644); werr == nil {
+	if werr := results.WriteFileAtomic(mdPath, []byte(md), 0o644); werr != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("report.md not written (the error is in the log and the job summary): %v", werr))
+	} else {
 		a.output("report-markdown", a.rel(mdPath))
 	}
 	a.r.Summary(md)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/internal/short"
@@ -37,21 +36,15 @@ func (a *step) loadBaseline(ctx context.Context, pr *PullRequest) (*results.Resu
 			"A run of perfgate with mode baseline on the default branch makes it (the baseline workflow, README: GitHub Action).", a.in.Baseline, short.Commit(pr.BaseSHA))}, nil
 	}
 	a.r.Infof("perfgate: baseline %s read at the base commit %s through %s", a.in.Baseline, short.Commit(pr.BaseSHA), from)
-	tmp, err := os.CreateTemp("", "perfgate-baseline-*"+filepath.Ext(a.in.Baseline))
-	if err != nil {
-		return nil, nil, err
+	// Parsed as read (no temporary file), named as it is in the
+	// repository, with the limit results.ReadFile sets.
+	name := fmt.Sprintf("%s at %s", a.in.Baseline, short.Commit(pr.BaseSHA))
+	if len(data) > results.MaxInputBytes {
+		return nil, nil, fmt.Errorf("baseline: %s: file too large (%d bytes, limit %d MiB)", name, len(data), results.MaxInputBytes>>20)
 	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	res, err := results.Parse(data, name, "")
 	if err != nil {
-		return nil, nil, err
-	}
-	res, err := results.Load(tmp.Name(), "")
-	if err != nil {
-		return nil, nil, fmt.Errorf("baseline %s at %s: %w", a.in.Baseline, short.Commit(pr.BaseSHA), err)
+		return nil, nil, fmt.Errorf("baseline: %w", err)
 	}
 	return res, nil, nil
 }

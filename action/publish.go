@@ -2,6 +2,7 @@ package action
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -101,9 +102,14 @@ func (p *Publisher) UpsertComment(ctx context.Context, number int, markdown stri
 		if err != nil && !IsPermission(err) {
 			// The comment may exist all the same (a gateway error after
 			// GitHub created it): look again before creating it again.
-			if again, ferr := p.FindComment(ctx, number); ferr == nil && again != nil {
+			// Should the look fail too, both errors are told.
+			again, ferr := p.FindComment(ctx, number)
+			switch {
+			case ferr != nil:
+				err = errors.Join(err, fmt.Errorf("looking for the comment again: %w", ferr))
+			case again != nil:
 				c, err = p.API.EditComment(ctx, p.Repo, again.ID, body)
-			} else if ferr == nil {
+			default:
 				c, err = p.API.CreateComment(ctx, p.Repo, number, body)
 			}
 		}

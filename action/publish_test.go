@@ -321,3 +321,37 @@ func TestNewGitHubBasePath(t *testing.T) {
 	}
 	_ = http.StatusOK
 }
+
+// flakyAPI fails CreateComment with createErr, and ListComments after the
+// first call with listErr; the rest of the API is not called.
+type flakyAPI struct {
+	action.API
+	createErr, listErr error
+	lists              int
+}
+
+func (f *flakyAPI) ListComments(context.Context, action.Repo, int, action.Page) ([]action.Comment, int, error) {
+	f.lists++
+	if f.lists > 1 {
+		return nil, 0, f.listErr
+	}
+	return nil, 0, nil
+}
+
+func (f *flakyAPI) CreateComment(context.Context, action.Repo, int, string) (action.Comment, error) {
+	return action.Comment{}, f.createErr
+}
+
+// TestUpsertCommentLookAgainFails: when the create fails and so does the
+// look for the comment it may have made, both errors are told.
+func TestUpsertCommentLookAgainFails(t *testing.T) {
+	api := &flakyAPI{createErr: errors.New("create: HTTP 502"), listErr: errors.New("list: HTTP 503")}
+	p := &action.Publisher{API: api, Repo: action.Repo{Owner: "Codertocat", Name: "Hello-World"}, Context: "perfgate"}
+	_, err := p.UpsertComment(context.Background(), 2, "report")
+	if !errors.Is(err, api.createErr) || !errors.Is(err, api.listErr) || !strings.Contains(err.Error(), "looking for the comment again") {
+		t.Errorf("err = %v, want both the create's and the look's", err)
+	}
+	if action.IsPermission(err) {
+		t.Errorf("%v is not a refusal", err)
+	}
+}

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/internal/short"
 	"github.com/perfgate/perfgate/report"
+	"github.com/perfgate/perfgate/results"
 )
 
 // publishReport writes the report files, the summary and the outputs,
@@ -43,13 +43,18 @@ func (a *step) publishReport(ctx context.Context, pr *PullRequest, rep *check.Re
 	if err := report.WriteMarkdown(&md, rep); err != nil {
 		return a.finishError(ctx, pr, fmt.Errorf("markdown report: %w", err))
 	}
+	// report.md is the full report, which the output report-markdown, the
+	// summary and the comment point to: without it the step fails. The
+	// machine-readable report.json is an extra, whose loss is a warning.
 	mdPath := filepath.Join(a.workspace, outDir, "report.md")
-	if err := os.WriteFile(mdPath, md.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("report: %w", err)
+	if err := results.WriteFileAtomic(mdPath, md.Bytes(), 0o644); err != nil {
+		return a.finishError(ctx, pr, fmt.Errorf("report: %w", err))
 	}
 	var js bytes.Buffer
-	if err := report.WriteJSON(&js, rep); err == nil {
-		os.WriteFile(filepath.Join(a.workspace, outDir, "report.json"), js.Bytes(), 0o644)
+	if err := report.WriteJSON(&js, rep); err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("report.json not written: the JSON report: %v", err))
+	} else if err := results.WriteFileAtomic(filepath.Join(a.workspace, outDir, "report.json"), js.Bytes(), 0o644); err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("report.json not written: %v", err))
 	}
 	a.r.Summary(a.limitedMarkdown(banner, rep, maxSummaryReport, a.artifactWhere(mdPath)))
 	state := "success"
@@ -72,7 +77,9 @@ func (a *step) publishReport(ctx context.Context, pr *PullRequest, rep *check.Re
 	a.output("report-markdown", a.rel(mdPath))
 	a.output("results-json", a.rel(resPath))
 	a.annotate(rep)
-	io.WriteString(a.o.Stdout, md.String())
+	if _, err := io.WriteString(a.o.Stdout, md.String()); err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("the report was not printed to standard output (it is in %s): %v", a.rel(mdPath), err))
+	}
 
 	url, pubErr := a.publish(ctx, pr, banner, rep, mdPath, state, description)
 	a.output("comment-url", url)

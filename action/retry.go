@@ -82,16 +82,17 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		if resp != nil {
-			io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-			resp.Body.Close()
+			// This response is dropped for the next try: a failure to read
+			// or close it costs only the connection, which the log tells.
+			if err := discardBody(resp.Body); err != nil {
+				t.logf("GitHub API %s %s: discarding the response before retrying: %v", req.Method, req.URL.Path, err)
+			}
 		}
 		d := wait
 		if after > 0 {
 			d = after
 		}
-		if t.Log != nil {
-			t.Log("GitHub API %s %s: %s; retrying in %s (attempt %d of %d)", req.Method, req.URL.Path, why, d, attempt+1, t.Attempts)
-		}
+		t.logf("GitHub API %s %s: %s; retrying in %s (attempt %d of %d)", req.Method, req.URL.Path, why, d, attempt+1, t.Attempts)
 		if err := t.Sleep(req.Context(), d); err != nil {
 			return nil, err
 		}
@@ -131,10 +132,18 @@ func (t *RetryTransport) classify(req *http.Request, resp *http.Response, err er
 	secondary := hasAfter
 	if !secondary {
 		// Read the message to tell a secondary rate limit from a refusal,
-		// and give the body back for go-github to parse.
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-		resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(body))
+		// and give the body back for go-github to parse. A read that fails
+		// is given back too: the body ends with its error, so go-github
+		// reports it rather than parsing half a message.
+		body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+		if cerr := resp.Body.Close(); cerr != nil {
+			t.logf("GitHub API %s %s: closing the response body: %v", req.Method, req.URL.Path, cerr)
+		}
+		var given io.Reader = bytes.NewReader(body)
+		if rerr != nil {
+			given = io.MultiReader(given, errReader{rerr})
+		}
+		resp.Body = io.NopCloser(given)
 		secondary = strings.Contains(strings.ToLower(string(body)), "secondary rate limit")
 	}
 	if !secondary && resp.StatusCode == http.StatusForbidden {
@@ -145,6 +154,25 @@ func (t *RetryTransport) classify(req *http.Request, resp *http.Response, err er
 	}
 	return true, after, fmt.Sprintf("%s (secondary rate limit)", resp.Status)
 }
+
+// logf tells Log, when set.
+func (t *RetryTransport) logf(format string, args ...any) {
+	if t.Log != nil {
+		t.Log(format, args...)
+	}
+}
+
+// discardBody reads what is left of a response body, up to 64 KiB (so
+// that its connection can serve again), and closes it.
+func discardBody(body io.ReadCloser) error {
+	_, err := io.Copy(io.Discard, io.LimitReader(body, 1<<16))
+	return errors.Join(err, body.Close())
+}
+
+// An errReader fails every read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // retryAfter parses a Retry-After header in seconds.
 func retryAfter(v string) (time.Duration, bool) {

@@ -98,6 +98,12 @@ type step struct {
 	prov *Provenance
 	// outputs records the outputs set.
 	outputs map[string]bool
+	// kept is the copy of the results keepResults made, once: done, and
+	// the copy's path ("" when it failed).
+	kept struct {
+		done bool
+		path string
+	}
 }
 
 func (a *step) run(ctx context.Context) error {

@@ -111,7 +111,9 @@ func (r *Runner) Summary(markdown string) bool {
 	return true
 }
 
-// Infof logs a line.
+// Infof logs a line. A line that cannot be written is not reported: the
+// log is where it would be told, and the workflow commands go-githubactions
+// writes to the same writer go unchecked there too.
 func (r *Runner) Infof(format string, args ...any) {
 	fmt.Fprintf(r.w, format+"\n", args...)
 }

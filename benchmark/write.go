@@ -3,39 +3,22 @@ package benchmark
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/perfgate/perfgate/results"
 )
 
-// WriteResultsFile writes res as indented JSON to path, atomically (a
-// temporary file in the same directory, then a rename).
+// WriteResultsFile writes res as indented JSON to path, atomically
+// (results.WriteFileAtomic: a temporary file in the same directory, synced,
+// then renamed over path), so that a reader never sees it half written and
+// a failure leaves the previous file as it was.
 func WriteResultsFile(path string, res *results.Results) error {
 	data, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encoding results: %w", err)
+		return fmt.Errorf("encoding results for %s: %w", path, err)
 	}
 	data = append(data, '\n')
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".results-*.json")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err := results.WriteFileAtomic(path, data, 0o644); err != nil {
+		return fmt.Errorf("writing results: %w", err)
 	}
 	return nil
 }

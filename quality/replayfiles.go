@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -63,8 +62,8 @@ func ReplayFiles(paths []string, o ReplayOptions) ([]Cell, error) {
 	}
 	fmt.Fprintf(log, "replayed %d lines in %.1fs\n", len(cells), time.Since(start).Seconds())
 	if o.Markdown != "" {
-		if err := os.WriteFile(o.Markdown, table.Bytes(), 0o666); err != nil {
-			return cells, err
+		if err := results.WriteFileAtomic(o.Markdown, table.Bytes(), 0o644); err != nil {
+			return cells, fmt.Errorf("markdown table: %w", err)
 		}
 	}
 	return cells, nil

@@ -88,15 +88,14 @@ func ReadBaseline(path string) (*Baseline, error) {
 		return nil, err
 	}
 	if b == nil {
-		_ = r
 		return nil, fmt.Errorf("%s: not a baseline file (schema %s): make one with 'perfgate baseline --results %s --out %s'", path, r.Schema, path, path)
 	}
 	return b, nil
 }
 
-// WriteBaseline writes b to path atomically: to a temporary file in the
-// same directory, synced, then renamed over path. A failure leaves any
-// existing file at path as it was.
+// WriteBaseline writes b to path atomically (WriteFileAtomic), creating
+// its directory if need be. A failure leaves any existing file at path as
+// it was.
 func WriteBaseline(path string, b *Baseline) error {
 	if err := b.Validate(); err != nil {
 		return fmt.Errorf("refusing to write baseline %s: %w", path, err)
@@ -106,42 +105,10 @@ func WriteBaseline(path string, b *Baseline) error {
 		return fmt.Errorf("baseline %s: %w", path, err)
 	}
 	data = append(data, '\n')
-	return writeAtomic(path, data)
-}
-
-// writeAtomic writes data to path through a temporary file and a rename.
-func writeAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("%s: cannot create a temporary file: %w", path, unwrapPath(err))
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	return nil
+	return WriteFileAtomic(path, data, 0o644)
 }
 
 // EnvironmentDiff lists the differences between two environments that

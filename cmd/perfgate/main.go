@@ -77,6 +77,7 @@ type env struct {
 var commands = map[string]func(ctx context.Context, e *env, args []string) error{
 	"run": cmdRun, "compare": cmdCompare, "baseline": cmdBaseline, "report": cmdReport,
 	"network": cmdNetwork, "action": cmdAction, "evaluate": cmdEvaluate, "export": cmdExport,
+	"history": cmdHistory,
 }
 
 // run is perfgate's main, with its outside world injected.

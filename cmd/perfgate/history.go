@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/perfgate/perfgate/changepoint"
+	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/history"
+	"github.com/perfgate/perfgate/internal/short"
+	"github.com/perfgate/perfgate/results"
+)
+
+// cmdHistory is 'perfgate history' and 'perfgate history changes'.
+func cmdHistory(ctx context.Context, e *env, args []string) error {
+	changes := len(args) > 0 && args[0] == "changes"
+	name := "history"
+	if changes {
+		name, args = "history changes", args[1:]
+	}
+	fs := newFlags(name)
+	file := fs.String("file", history.DefaultPath, "history `FILE`")
+	metric := fs.String("metric", "", "changes: only this metric `KEY` (default: the gated ones)")
+	if err := parseFlags(e, fs, args, false); err != nil {
+		return err
+	}
+	h, err := history.Read(*file)
+	if h == nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if !changes {
+		if perr := printHistory(e, h); perr != nil {
+			return perr
+		}
+		return err // one "file:line: reason" per invalid line
+	}
+	keys := []string{*metric}
+	if *metric == "" {
+		keys = nil
+		for _, m := range results.Metrics {
+			if m.Gates {
+				keys = append(keys, m.Key)
+			}
+		}
+	}
+	worse := 0
+	for _, k := range keys {
+		cs, cerr := history.Changes(h, k, changepoint.Options{})
+		if cerr != nil {
+			return fmt.Errorf("%s: %s: %w", name, k, cerr)
+		}
+		for _, c := range cs {
+			fmt.Fprintln(e.stdout, c)
+			if c.Worse {
+				worse++
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if worse > 0 {
+		return fmt.Errorf("%w: %d step change(s) for the worse in %s", check.ErrRegression, worse, *file)
+	}
+	fmt.Fprintf(e.stdout, "no step change for the worse in %d commit(s) of %s\n", len(h.Entries), *file)
+	return nil
+}
+
+// printHistory prints one row per commit: date, commit, ref, runs and the
+// median of each gated metric.
+func printHistory(e *env, h *history.History) error {
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	head := []string{"DATE", "COMMIT", "REF", "RUNS"}
+	var gated []results.Metric
+	for _, m := range results.Metrics {
+		if m.Gates {
+			gated = append(gated, m)
+			head = append(head, m.Key)
+		}
+	}
+	fmt.Fprintln(w, strings.Join(head, "\t"))
+	for _, en := range h.Entries {
+		row := []string{en.Date.UTC().Format("2006-01-02 15:04"), short.Commit(en.Commit), en.Ref, fmt.Sprint(en.Runs)}
+		for _, m := range gated {
+			v, ok := en.Median(m.Key)
+			cell := "–"
+			if ok {
+				cell = check.FormatValue(v, m.Unit)
+			}
+			row = append(row, cell)
+		}
+		fmt.Fprintln(w, strings.Join(row, "\t"))
+	}
+	return w.Flush()
+}

@@ -3,13 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/perfgate/perfgate/changepoint"
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/history"
-	"github.com/perfgate/perfgate/internal/short"
 	"github.com/perfgate/perfgate/results"
 )
 
@@ -31,7 +28,7 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	if !changes {
-		if perr := printHistory(e, h); perr != nil {
+		if perr := history.WriteTable(e.stdout, h); perr != nil {
 			return perr
 		}
 		return err // one "file:line: reason" per invalid line
@@ -66,32 +63,4 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "no step change for the worse in %d commit(s) of %s\n", len(h.Entries), *file)
 	return nil
-}
-
-// printHistory prints one row per commit: date, commit, ref, runs and the
-// median of each gated metric.
-func printHistory(e *env, h *history.History) error {
-	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	head := []string{"DATE", "COMMIT", "REF", "RUNS"}
-	var gated []results.Metric
-	for _, m := range results.Metrics {
-		if m.Gates {
-			gated = append(gated, m)
-			head = append(head, m.Key)
-		}
-	}
-	fmt.Fprintln(w, strings.Join(head, "\t"))
-	for _, en := range h.Entries {
-		row := []string{en.Date.UTC().Format("2006-01-02 15:04"), short.Commit(en.Commit), en.Ref, fmt.Sprint(en.Runs)}
-		for _, m := range gated {
-			v, ok := en.Median(m.Key)
-			cell := "–"
-			if ok {
-				cell = check.FormatValue(v, m.Unit)
-			}
-			row = append(row, cell)
-		}
-		fmt.Fprintln(w, strings.Join(row, "\t"))
-	}
-	return w.Flush()
 }

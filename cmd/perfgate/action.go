@@ -14,7 +14,7 @@ func cmdAction(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return action.Run(ctx, action.Options{
-		Getenv: e.getenv, Stdout: e.stdout, Stderr: e.stderr,
-		Gate: actiongate.New(e.stdout, e.stderr, e.getenv, e.now), Now: e.now, Sleep: e.sleep, Transport: e.transport,
+		Getenv: e.Getenv, Stdout: e.Stdout, Stderr: e.Stderr,
+		Gate: actiongate.New(e.Stdout, e.Stderr, e.Getenv, e.Now), Now: e.Now, Sleep: e.Sleep, Transport: e.Transport,
 	})
 }

@@ -33,12 +33,12 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	meta := results.BaselineMeta{Commit: *commit, Ref: *ref, Date: e.now()}
+	meta := results.BaselineMeta{Commit: *commit, Ref: *ref, Date: e.Now()}
 	if meta.Commit == "" {
-		meta.Commit = e.getenv("GITHUB_SHA")
+		meta.Commit = e.Getenv("GITHUB_SHA")
 	}
 	if meta.Ref == "" {
-		meta.Ref = e.getenv("GITHUB_REF")
+		meta.Ref = e.Getenv("GITHUB_REF")
 	}
 	b, err := check.NewBaseline(r, meta)
 	if err != nil {
@@ -52,14 +52,14 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w; remove it or run without --keep-runs", err)
 		default:
 			if merged, why := b.MergeRuns(old, *keep); !merged && why != "" {
-				fmt.Fprintf(e.stderr, "perfgate: not merging with %s: %s; replacing it\n", *out, why)
+				fmt.Fprintf(e.Stderr, "perfgate: not merging with %s: %s; replacing it\n", *out, why)
 			}
 		}
 	}
 	if err := results.WriteBaseline(*out, b); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s: %d run(s) of suite %s%s\n", *out, len(b.Results.Runs), b.Suite, atCommit(b.Commit))
+	fmt.Fprintf(e.Stdout, "wrote %s: %d run(s) of suite %s%s\n", *out, len(b.Results.Runs), b.Suite, atCommit(b.Commit))
 	return nil
 }
 

@@ -6,14 +6,15 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/perfgate/perfgate/internal/cmdutil"
 	"github.com/perfgate/perfgate/quality"
 )
 
 // cmdEvaluate is 'perfgate evaluate': it reads the flags into quality's
 // options; the workflows are quality's (CollectTo, ReplayFiles, All).
 func cmdEvaluate(ctx context.Context, e *env, args []string) error {
-	if wantsHelp(args) {
-		fmt.Fprint(e.stdout, usageText("evaluate"))
+	if cmdutil.WantsHelp(args) {
+		fmt.Fprint(e.Stdout, usageText("evaluate"))
 		if len(args) == 0 {
 			return errors.New("evaluate: say collect, replay or all (see 'perfgate evaluate -h')")
 		}
@@ -60,7 +61,7 @@ func (f *evaluateFlags) collect(ctx context.Context, e *env, _ *flag.FlagSet) er
 		return err
 	}
 	o.Mode, o.Runs, o.Injection = f.mode, f.runs, in
-	_, err = quality.CollectTo(ctx, f.out, o, nil, e.stderr)
+	_, err = quality.CollectTo(ctx, f.out, o, nil, e.Stderr)
 	return err
 }
 
@@ -86,13 +87,13 @@ func (f *evaluateFlags) all(ctx context.Context, e *env, _ *flag.FlagSet) error 
 		return err
 	}
 	_, err = quality.All(ctx, quality.AllOptions{Dir: f.dir, AARuns: f.aa, Inject: f.inject, Size: f.size,
-		InjectedRuns: f.injected, ABRuns: f.abRuns, ABSessions: f.abSessions, Collect: c, Replay: r, Log: e.stderr})
+		InjectedRuns: f.injected, ABRuns: f.abRuns, ABSessions: f.abSessions, Collect: c, Replay: r, Log: e.Stderr})
 	return err
 }
 
 func (f *evaluateFlags) replayOptions(e *env) (quality.ReplayOptions, error) {
 	o, err := f.replay.Options()
-	return quality.ReplayOptions{Eval: o, Markdown: f.markdown, Out: e.stdout, Log: e.stderr}, err
+	return quality.ReplayOptions{Eval: o, Markdown: f.markdown, Out: e.Stdout, Log: e.Stderr}, err
 }
 
 // register declares the flags of subcommand sub.

@@ -11,7 +11,7 @@ import (
 
 func evalEnv() (*env, *strings.Builder, *strings.Builder) {
 	var out, errOut strings.Builder
-	return &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}, &out, &errOut
+	return &env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}, &out, &errOut
 }
 
 // TestEvaluateFlags: replay's and all's flags reach quality (the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/perfgate/perfgate/internal/cmdutil"
 	"github.com/perfgate/perfgate/results"
 )
 
@@ -32,5 +33,5 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeOut(e, *out, func(w io.Writer) error { return results.WriteBenchfmt(w, r) })
+	return cmdutil.WriteOut(e, *out, func(w io.Writer) error { return results.WriteBenchfmt(w, r) })
 }

@@ -28,7 +28,7 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	if !changes {
-		if perr := history.WriteTable(e.stdout, h); perr != nil {
+		if perr := history.WriteTable(e.Stdout, h); perr != nil {
 			return perr
 		}
 		return err // one "file:line: reason" per invalid line
@@ -49,7 +49,7 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%s: %s: %w", name, k, cerr)
 		}
 		for _, c := range cs {
-			fmt.Fprintln(e.stdout, c)
+			fmt.Fprintln(e.Stdout, c)
 			if c.Worse {
 				worse++
 			}
@@ -61,6 +61,6 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 	if worse > 0 {
 		return fmt.Errorf("%w: %d step change(s) for the worse in %s", check.ErrRegression, worse, *file)
 	}
-	fmt.Fprintf(e.stdout, "no step change for the worse in %d commit(s) of %s\n", len(h.Entries), *file)
+	fmt.Fprintf(e.Stdout, "no step change for the worse in %d commit(s) of %s\n", len(h.Entries), *file)
 	return nil
 }

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -22,8 +21,8 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	"github.com/perfgate/perfgate/action"
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/internal/cmdutil"
 )
 
 // Exit codes of perfgate.
@@ -35,7 +34,7 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	err := run(ctx, os.Args[1:], &env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }
@@ -57,20 +56,10 @@ func exitCode(err error, stderr io.Writer) int {
 }
 
 // errHelp is returned when the user asked for help, which is not an error.
-var errHelp = errors.New("help requested")
+var errHelp = cmdutil.ErrHelp
 
 // env is what every command gets from the outside world; tests inject it.
-type env struct {
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	getenv func(string) string
-	// now, sleep and transport are the clock, the wait between retries and
-	// the HTTP transport of GitHub calls (nil: the real ones).
-	now       func() time.Time
-	sleep     action.Sleep
-	transport http.RoundTripper
-}
+type env = cmdutil.Env
 
 // commands are perfgate's subcommands by name; usage/perfgate.txt lists
 // them (TestCommandsListed keeps the two in step).
@@ -82,10 +71,10 @@ var commands = map[string]func(ctx context.Context, e *env, args []string) error
 
 // run is perfgate's main, with its outside world injected.
 func run(ctx context.Context, args []string, e *env) error {
-	if e.now == nil {
-		e.now = time.Now
+	if e.Now == nil {
+		e.Now = time.Now
 	}
-	stdout, stderr, getenv := e.stdout, e.stderr, e.getenv
+	stdout, stderr, getenv := e.Stdout, e.Stderr, e.Getenv
 	if len(args) == 0 {
 		// With no arguments perfgate runs the full gate locally, or acts as
 		// the GitHub Action when the runner started it.
@@ -99,7 +88,7 @@ func run(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(stdout, versionLine())
 		return nil
 	}
-	if wantsHelp(args) {
+	if cmdutil.WantsHelp(args) {
 		fmt.Fprint(stdout, usageText("perfgate"))
 		return errHelp
 	}

@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/benchmark/torlab"
+	"github.com/perfgate/perfgate/internal/cmdutil"
 )
 
 // cmdNetwork is 'perfgate network'.
 func cmdNetwork(ctx context.Context, e *env, args []string) error {
-	if wantsHelp(args) {
-		io.WriteString(e.stdout, usageText("network"))
+	if cmdutil.WantsHelp(args) {
+		io.WriteString(e.Stdout, usageText("network"))
 		if len(args) == 0 {
 			return errors.New("network: missing subcommand (up)")
 		}
@@ -43,7 +44,7 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 		return errors.New("network up: --relays and --exits must be at least 1")
 	}
 	if !quiet {
-		opts.Log = e.stderr
+		opts.Log = e.Stderr
 	}
 	var err error
 	if opts.Loopback, err = torlab.ParseLoopbackMode(*loopback); err != nil {
@@ -54,13 +55,13 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("network up: %w", err)
 	}
 	defer n.Close()
-	if err := n.WriteSummary(e.stdout); err != nil {
+	if err := n.WriteSummary(e.Stdout); err != nil {
 		return fmt.Errorf("network up: %w", err)
 	}
-	fmt.Fprintln(e.stdout, "Press Ctrl-C to stop.")
+	fmt.Fprintln(e.Stdout, "Press Ctrl-C to stop.")
 	select {
 	case <-ctx.Done():
-		fmt.Fprintln(e.stderr, "perfgate network: stopping")
+		fmt.Fprintln(e.Stderr, "perfgate network: stopping")
 	case err := <-n.Faults():
 		n.Close()
 		return fmt.Errorf("network up: %w", err)
@@ -69,7 +70,7 @@ func cmdNetwork(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("network up: %w", err)
 	}
 	if opts.Keep {
-		fmt.Fprintf(e.stdout, "kept %s\n", n.Dir())
+		fmt.Fprintf(e.Stdout, "kept %s\n", n.Dir())
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func TestNetworkArgs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out strings.Builder
-			e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: io.Discard, getenv: func(string) string { return "" }}
+			e := &env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }}
 			err := cmdNetwork(context.Background(), e, tt.args)
 			if tt.wantErr == "" {
 				if !errors.Is(err, errHelp) || !strings.Contains(out.String(), "perfgate network up") {
@@ -53,7 +53,7 @@ func TestNetworkUp(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
-	e := &env{stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard, getenv: func(string) string { return "" }}
+	e := &env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: io.Discard, Getenv: func(string) string { return "" }}
 	done := make(chan error, 1)
 	go func() {
 		done <- cmdNetwork(ctx, e, []string{"up", "--relays", "1", "--exits", "1", "--dir", t.TempDir(), "--quiet"})

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/internal/cmdutil"
 	"github.com/perfgate/perfgate/report"
 )
 
@@ -19,7 +20,7 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(e, fs, args, false); err != nil {
 		return err
 	}
-	if err := checkColor("report", o.output.color); err != nil {
+	if err := cmdutil.CheckColor("report", o.output.Color); err != nil {
 		return err
 	}
 	var rep *check.Report
@@ -38,5 +39,5 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return o.output.emit(e, rep, o.results)
+	return o.output.Emit(e, rep, o.results)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/gate"
 	"github.com/perfgate/perfgate/internal/actiongate"
+	"github.com/perfgate/perfgate/internal/cmdutil"
 	"github.com/perfgate/perfgate/results"
 )
 
@@ -43,8 +44,8 @@ type runOptions struct {
 	timeout, budget        time.Duration
 	client, baseClient     string
 	logLevel, order, loop  string
-	config                 configOptions
-	output                 outputOptions
+	config                 cmdutil.Config
+	output                 cmdutil.Outputs
 	set                    map[string]bool // the flags given
 }
 
@@ -62,8 +63,8 @@ func (o *runOptions) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.budget, "budget", action.DefaultTimeBudget, "adaptive repetition: no extra run unless it fits in this wall time for all runs")
 	fs.StringVar(&o.loop, "loopback", "auto", "the private network's loopback: auto (the best this process can have), namespace, shim or host; see docs/network.md")
 	fs.StringVar(&o.baseline, "baseline", "", "baseline `FILE` (default: baselines/default.json when present)")
-	o.config.register(fs, false)
-	o.output.register(fs)
+	o.config.Register(fs, false)
+	o.output.Register(fs)
 }
 
 // gateOptions checks the flags and turns them into the gate's options.
@@ -88,7 +89,7 @@ func (o *runOptions) gateOptions(e *env) (gate.Options, error) {
 	case level.UnmarshalText([]byte(o.logLevel)) != nil:
 		return gate.Options{}, fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
 	}
-	if err := checkColor("run", o.output.color); err != nil {
+	if err := cmdutil.CheckColor("run", o.output.Color); err != nil {
 		return gate.Options{}, err
 	}
 	ord, err := benchmark.ParseOrder(o.order)
@@ -100,11 +101,11 @@ func (o *runOptions) gateOptions(e *env) (gate.Options, error) {
 		return gate.Options{}, fmt.Errorf("--loopback: %w", err)
 	}
 	if ab && o.set["baseline"] {
-		fmt.Fprintf(e.stderr, "perfgate run: --baseline %s is ignored in A/B mode (--baseline-client): the two clients are compared directly\n", o.baseline)
+		fmt.Fprintf(e.Stderr, "perfgate run: --baseline %s is ignored in A/B mode (--baseline-client): the two clients are compared directly\n", o.baseline)
 	}
 	// Load the config and the baseline before spending minutes on the suite.
-	g := gate.Options{AB: ab, MaxRuns: o.maxRuns, Budget: o.budget, Now: e.now, BaselinePath: o.baseOut, ResultsPath: o.out}
-	if g.Config, err = o.config.load(); err != nil {
+	g := gate.Options{AB: ab, MaxRuns: o.maxRuns, Budget: o.budget, Now: e.Now, BaselinePath: o.baseOut, ResultsPath: o.out}
+	if g.Config, err = o.config.Load(); err != nil {
 		return g, err
 	}
 	if !ab {
@@ -122,9 +123,9 @@ func (o *runOptions) gateOptions(e *env) (gate.Options, error) {
 		Runs: o.runs, Quick: o.quick, Config: cfg, Timeout: o.timeout,
 		ClientCommand:         actiongate.SystemTor(o.client),
 		BaselineClientCommand: actiongate.SystemTor(o.baseClient),
-		Order:                 ord, Loopback: lb, Getenv: e.getenv,
-		Log:      slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})),
-		Progress: benchmark.NewProgress(e.stderr, e.getenv("GITHUB_ACTIONS") == "true", isTerminal(e.stderr)),
+		Order:                 ord, Loopback: lb, Getenv: e.Getenv,
+		Log:      slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: level})),
+		Progress: benchmark.NewProgress(e.Stderr, e.Getenv("GITHUB_ACTIONS") == "true", cmdutil.IsTerminal(e.Stderr)),
 	}
 	g.Saved = func(base, head *results.Results) error {
 		if err := benchmark.WriteResultsFile(o.out, head); err != nil {
@@ -154,24 +155,24 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	begin := e.now()
+	begin := e.Now()
 	out, runErr := gate.Run(ctx, g)
 	if out.Head != nil {
 		what := fmt.Sprintf("%d run(s)", len(out.Head.Runs))
 		if out.Base != nil {
 			what += fmt.Sprintf(" of the client under test; %s: %d run(s) of the baseline client", o.baseOut, len(out.Base.Runs))
 		}
-		g.Suite.Progress.Println("results: %s (%s, %.1fs)", o.out, what, e.now().Sub(begin).Seconds())
+		g.Suite.Progress.Println("results: %s (%s, %.1fs)", o.out, what, e.Now().Sub(begin).Seconds())
 	}
 	if runErr != nil {
 		// The partial-run rule (package gate): the runs that finished are
 		// reported, and the exit is 2.
 		if out.Report != nil {
-			if err := o.output.emit(e, out.Report, o.out); err != nil && !errors.Is(err, check.ErrRegression) {
+			if err := o.output.Emit(e, out.Report, o.out); err != nil && !errors.Is(err, check.ErrRegression) {
 				runErr = errors.Join(runErr, err)
 			}
 		}
 		return fmt.Errorf("run: %w", runErr)
 	}
-	return o.output.emit(e, out.Report, o.out)
+	return o.output.Emit(e, out.Report, o.out)
 }

@@ -38,7 +38,7 @@ func TestRunFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), tt.args, &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+			err := run(context.Background(), tt.args, &env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
 			}
@@ -49,7 +49,7 @@ func TestRunFlags(t *testing.T) {
 	}
 	t.Run("help", func(t *testing.T) {
 		var stdout bytes.Buffer
-		err := run(context.Background(), []string{"run", "-h"}, &env{stdout: &stdout, stderr: &stdout, getenv: func(string) string { return "" }})
+		err := run(context.Background(), []string{"run", "-h"}, &env{Stdout: &stdout, Stderr: &stdout, Getenv: func(string) string { return "" }})
 		if !errors.Is(err, errHelp) || !strings.Contains(stdout.String(), "usage: perfgate run") {
 			t.Errorf("err %v, stdout %q", err, stdout.String())
 		}
@@ -101,7 +101,7 @@ func TestRunQuickOnTor(t *testing.T) {
 	md := filepath.Join(dir, "report.md")
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"run", "--quick", "--out", out, "--baseline", filepath.Join(dir, "none.json"), "--markdown", md, "--color", "never"},
-		&env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+		&env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
 	if err != nil && !errors.Is(err, check.ErrRegression) {
 		t.Fatalf("perfgate run: %v\nstderr:\n%s", err, stderr.String())
 	}
@@ -152,7 +152,7 @@ func TestRunABQuickOnTor(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	begin := time.Now()
 	err = run(context.Background(), []string{"run", "--quick", "--baseline-client", baseCmd, "--out", out, "--baseline-out", baseOut,
-		"--json", js, "--markdown", md, "--color", "never"}, &env{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
+		"--json", js, "--markdown", md, "--color", "never"}, &env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
 	t.Logf("perfgate run --quick --baseline-client: %v", time.Since(begin).Round(100*time.Millisecond))
 	if err != nil && !errors.Is(err, check.ErrRegression) {
 		t.Fatalf("perfgate run: %v\nstderr:\n%s", err, stderr.String())
@@ -209,7 +209,7 @@ func TestRunGateOptions(t *testing.T) {
 			o := runOptions{set: map[string]bool{}}
 			fs := newFlags("run")
 			o.register(fs)
-			e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }, now: time.Now}
+			e := &env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Now: time.Now}
 			if err := parseFlags(e, fs, tc.args, false); err != nil {
 				t.Fatal(err)
 			}

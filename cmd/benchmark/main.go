@@ -26,9 +26,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/perfgate/perfgate/benchmark"
 	"github.com/perfgate/perfgate/benchmark/torlab"
+	"github.com/perfgate/perfgate/internal/cmdutil"
 )
 
 // version is set at build time (-ldflags "-X main.version=…").
@@ -155,11 +155,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "benchmark: -loopback: %v\n", err)
 		return 2
 	}
-	tty := false
-	if f, ok := stderr.(*os.File); ok {
-		tty = isatty.IsTerminal(f.Fd())
-	}
-	progress := benchmark.NewProgress(stderr, getenv("GITHUB_ACTIONS") == "true", tty)
+	progress := benchmark.NewProgress(stderr, getenv("GITHUB_ACTIONS") == "true", cmdutil.IsTerminal(stderr))
 	res, runErr := benchmark.Run(ctx, benchmark.RunOptions{
 		Runs:          o.runs,
 		Quick:         o.quick,

@@ -57,20 +57,26 @@ func (a *step) baselineDir() string {
 }
 
 // fileAtBase reads a repository file as it is on the pull request's base
-// commit: from git when the workspace has that commit, else through the
-// contents API. found is false when the file does not exist there.
+// commit (fileAt).
 func (a *step) fileAtBase(ctx context.Context, pr *PullRequest, p string) (data []byte, found bool, from string, err error) {
+	return a.fileAt(ctx, pr.BaseSHA, p)
+}
+
+// fileAt reads a repository file as it is on commit: from git when the
+// workspace has that commit, else through the contents API. found is false
+// when the file does not exist there.
+func (a *step) fileAt(ctx context.Context, commit, p string) (data []byte, found bool, from string, err error) {
 	rp := filepath.ToSlash(filepath.Clean(p))
 	if filepath.IsAbs(p) || strings.HasPrefix(rp, "../") {
 		return nil, false, "", fmt.Errorf("%s is outside the repository: the baseline must be a repository path", p)
 	}
-	if data, found, ok := gitShow(ctx, a.workspace, pr.BaseSHA, rp); ok {
+	if data, found, ok := gitShow(ctx, a.workspace, commit, rp); ok {
 		return data, found, "git", nil
 	}
 	if a.gh == nil {
-		return nil, false, "", fmt.Errorf("cannot read %s at the base commit %s: the workspace lacks the commit and there is no github-token", rp, short.Commit(pr.BaseSHA))
+		return nil, false, "", fmt.Errorf("cannot read %s at the commit %s: the workspace lacks the commit and there is no github-token", rp, short.Commit(commit))
 	}
-	data, err = a.gh.GetFile(ctx, a.ev.Repo, rp, pr.BaseSHA)
+	data, err = a.gh.GetFile(ctx, a.ev.Repo, rp, commit)
 	if errors.Is(err, ErrNotFound) {
 		return nil, false, "the contents API", nil
 	}

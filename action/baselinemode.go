@@ -36,12 +36,15 @@ func (a *step) baseline(ctx context.Context) error {
 	}
 	a.output("baseline-path", a.rel(out))
 	a.r.Infof("perfgate: wrote baseline %s (commit %s, %d run(s))", a.rel(out), short.Commit(a.ev.SHA), len(b.Results.Runs))
+	hist := a.recordHistory(ctx, res)
 
 	// Tell how the new baseline compares with the old one; this never fails
 	// the step (what is not written is a warning). report.md has it all, the
 	// job summary what fits.
 	verdict := check.VerdictPass
-	intro := fmt.Sprintf("## perfgate: new baseline\n\nWrote `%s` from commit %s (%d run(s)).\n\n", mdCode(a.rel(out)), short.Commit(a.ev.SHA), len(b.Results.Runs))
+	// The history's section (a line, or a row per step change) comes
+	// first: a step change matters more than the comparison.
+	intro := fmt.Sprintf("## perfgate: new baseline\n\nWrote `%s` from commit %s (%d run(s)).\n%s\n", mdCode(a.rel(out)), short.Commit(a.ev.SHA), len(b.Results.Runs), hist)
 	mdPath := filepath.Join(a.workspace, outDir, "report.md")
 	full, summary := intro, intro
 	if rep, err := check.Compare(old, res, check.DefaultConfig()); err != nil {

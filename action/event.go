@@ -21,6 +21,10 @@ type Event struct {
 	// commit and branch).
 	SHA string
 	Ref string
+	// Before is, for a push, the commit the branch pointed to before it
+	// (the payload's before); "" for a new branch (GitHub's all-zero SHA)
+	// and other events.
+	Before string
 	// DefaultBranch is the repository's default branch, when the payload says.
 	DefaultBranch string
 	// PullRequest is set for pull_request and pull_request_target.
@@ -148,6 +152,9 @@ func (ev *Event) parse(data []byte) error {
 		}
 		if ev.Ref == "" {
 			ev.Ref = e.GetRef()
+		}
+		if b := e.GetBefore(); strings.Trim(b, "0") != "" {
+			ev.Before = b
 		}
 		if ev.DefaultBranch == "" {
 			ev.DefaultBranch = e.GetRepo().GetDefaultBranch()

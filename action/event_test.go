@@ -61,6 +61,14 @@ func TestReadEvent(t *testing.T) {
 		if !ev.OnDefaultBranch() || ev.SHA != "6113728f27ae82c7b1a177c8d03f9e96e0adf246" || ev.PullRequest != nil {
 			t.Errorf("event %+v", ev)
 		}
+		// GitHub's example pushes a new branch: before is all zeros.
+		if ev.Before != "" {
+			t.Errorf("before %q for a new branch, want empty", ev.Before)
+		}
+		other, err := action.ParseEvent("push", []byte(`{"ref":"refs/heads/main","before":"f95f852bd8fca8fcc58a9a2d6c842781e32a215e","after":"6113728f27ae82c7b1a177c8d03f9e96e0adf246"}`))
+		if err != nil || other.Before != "f95f852bd8fca8fcc58a9a2d6c842781e32a215e" {
+			t.Errorf("before %q, %v", other.Before, err)
+		}
 	})
 	t.Run("workflow_run", func(t *testing.T) {
 		ev, err := action.ReadEvent(envFrom(map[string]string{

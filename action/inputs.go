@@ -33,7 +33,21 @@ type Inputs struct {
 	StatusContext string
 	// FailOnRegression makes a regression fail the step.
 	FailOnRegression bool
+	// History is the history file's repository path (mode baseline
+	// appends to it, check and report draw its trend and find the last
+	// release in it); "" disables it.
+	History string
+	// CompareTo is base, release or both: what check and report mode
+	// compare with (see compareTo).
+	CompareTo string
 }
+
+// The values of input compare-to.
+const (
+	CompareBase    = "base"
+	CompareRelease = "release"
+	CompareBoth    = "both"
+)
 
 // DefaultTimeBudget is the default of input time-budget: the wall time
 // adaptive repetition may take for all runs ('perfgate run --budget' too).
@@ -58,6 +72,8 @@ func ReadInputs(r *Runner) (Inputs, error) {
 		BaselineClientCommand: r.Input("baseline-client-command"),
 		Token:                 r.Input("github-token"),
 		StatusContext:         r.Input("status-context"),
+		History:               r.Input("history"),
+		CompareTo:             strings.ToLower(r.Input("compare-to")),
 	}
 	// Mask the token before anything else can print it.
 	r.Mask(in.Token)
@@ -70,8 +86,22 @@ func ReadInputs(r *Runner) (Inputs, error) {
 	if in.StatusContext == "" {
 		in.StatusContext = "perfgate"
 	}
+	if in.CompareTo == "" {
+		in.CompareTo = CompareBase
+	}
 	var errs []error
 	var err error
+	switch in.CompareTo {
+	case CompareBase, CompareRelease, CompareBoth:
+	default:
+		errs = append(errs, fmt.Errorf("input compare-to: %q is not base, release or both", in.CompareTo))
+	}
+	if in.CompareTo != CompareBase && in.History == "" {
+		errs = append(errs, fmt.Errorf("input compare-to: %s needs the history input (the release is found in the history file)", in.CompareTo))
+	}
+	if in.CompareTo != CompareBase && in.BaselineClientCommand != "" {
+		errs = append(errs, fmt.Errorf("input compare-to: %s compares with stored baselines; A/B mode (baseline-client-command) does not read them", in.CompareTo))
+	}
 	if in.Runs, err = r.IntInput("runs", check.DefaultConfig().RecommendedRuns, 1); err != nil {
 		errs = append(errs, err)
 	}

@@ -173,6 +173,8 @@ type runner struct {
 	workspace string
 	env       map[string]string
 	sleeps    []time.Duration
+	// now is the action's clock (time.Now when nil).
+	now func() time.Time
 }
 
 func newRunner(t *testing.T, event string) *runner {
@@ -206,6 +208,8 @@ func newRunner(t *testing.T, event string) *runner {
 		"INPUT_COMMENT":            "true",
 		"INPUT_STATUS-CONTEXT":     "perfgate",
 		"INPUT_FAIL-ON-REGRESSION": "true",
+		"INPUT_HISTORY":            "baselines/history.jsonl",
+		"INPUT_COMPARE-TO":         "base",
 	}
 	if event == "push" {
 		r.env["GITHUB_SHA"] = pushSHA
@@ -269,6 +273,7 @@ func (r *runner) run(inputs map[string]string) step {
 		Getenv: getenv, Stdout: &stdout, Stderr: &stderr,
 		Gate:  actiongate.New(&stdout, &stderr, getenv, nil),
 		Sleep: func(_ context.Context, d time.Duration) error { r.sleeps = append(r.sleeps, d); return nil },
+		Now:   r.now,
 	})
 	s := step{code: exitCode(err, &stderr), stdout: stdout.String(), stderr: stderr.String()}
 	out, _ := os.ReadFile(env["GITHUB_OUTPUT"])

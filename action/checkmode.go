@@ -55,11 +55,19 @@ func (a *step) gateAndPublish(ctx context.Context, pr *PullRequest, resPath stri
 	}
 	var stored *results.Results
 	var baseNotes []string
+	rel, relNotes, err := a.loadRelease(ctx, pr)
+	if err != nil {
+		return a.finishError(ctx, pr, err)
+	}
 	if !ab {
-		if stored, baseNotes, err = a.loadBaseline(ctx, pr); err != nil {
+		if stored, baseNotes, err = a.storedBaseline(ctx, pr, rel); err != nil {
 			return a.finishError(ctx, pr, err)
 		}
+		if a.against != nil {
+			rel = nil
+		}
 	}
+	baseNotes = append(baseNotes, relNotes...)
 	baseResPath := filepath.Join(a.workspace, outDir, "baseline-results.json")
 	if ab {
 		a.r.Infof("perfgate: interleaved A/B on one private network, %d run(s) per side (up to %d within %v; quick: %v)", a.in.Runs, a.in.MaxRuns, a.in.TimeBudget, a.in.Quick)
@@ -99,16 +107,39 @@ func (a *step) gateAndPublish(ctx context.Context, pr *PullRequest, resPath stri
 	if !ab {
 		a.setPaths(rep, pr, resPath)
 	}
+	if err := a.compareRelease(rel, out.Head, cfg, resPath); err != nil {
+		return a.finishError(ctx, pr, err)
+	}
+	a.release = rel
 	return a.publishReport(ctx, pr, rep, resPath, changed, append(baseNotes, cfgNotes...))
+}
+
+// storedBaseline is the baseline to compare with: the release's, for
+// compare-to release when the history has one (then a.against is set),
+// else the baseline at the base commit (loadBaseline).
+func (a *step) storedBaseline(ctx context.Context, pr *PullRequest, rel *release) (*results.Results, []string, error) {
+	if a.in.CompareTo == CompareRelease && rel != nil {
+		a.against = rel
+		return rel.Baseline, nil, nil
+	}
+	return a.loadBaseline(ctx, pr)
 }
 
 // compareAndPublish compares, writes the report files, the summary and the
 // outputs, publishes the comment and status, and returns the exit error.
 func (a *step) compareAndPublish(ctx context.Context, pr *PullRequest, res *results.Results, resPath string, changed []string) error {
-	base, baseNotes, err := a.loadBaseline(ctx, pr)
+	rel, relNotes, err := a.loadRelease(ctx, pr)
 	if err != nil {
 		return a.finishError(ctx, pr, err)
 	}
+	base, baseNotes, err := a.storedBaseline(ctx, pr, rel)
+	if err != nil {
+		return a.finishError(ctx, pr, err)
+	}
+	if a.against != nil {
+		rel = nil
+	}
+	baseNotes = append(baseNotes, relNotes...)
 	cfg, cfgNotes, err := a.loadConfig(ctx, pr)
 	if err != nil {
 		return a.finishError(ctx, pr, err)
@@ -118,6 +149,10 @@ func (a *step) compareAndPublish(ctx context.Context, pr *PullRequest, res *resu
 		return a.finishError(ctx, pr, err)
 	}
 	a.setPaths(rep, pr, resPath)
+	if err := a.compareRelease(rel, res, cfg, resPath); err != nil {
+		return a.finishError(ctx, pr, err)
+	}
+	a.release = rel
 	return a.publishReport(ctx, pr, rep, resPath, changed, append(baseNotes, cfgNotes...))
 }
 
@@ -130,6 +165,10 @@ func (a *step) compareAndPublish(ctx context.Context, pr *PullRequest, res *resu
 // results come from the pull request's own run and must not become the
 // baseline: the report points to mode baseline instead.
 func (a *step) setPaths(rep *check.Report, pr *PullRequest, resPath string) {
+	if rel := a.against; rel != nil && rep.Baseline != nil {
+		rep.SetStored(fmt.Sprintf("%s at %s (release %s)", a.in.Baseline, short.Commit(rel.Commit), rel.Tag), a.rel(resPath))
+		return
+	}
 	if rep.Baseline != nil {
 		basePath := a.in.Baseline
 		if pr != nil {

@@ -210,3 +210,132 @@ func TestActionHistoryBadLines(t *testing.T) {
 		})
 	}
 }
+
+// pushHistory makes a history of n pushes to the default branch (the
+// baseline workflow's), the push at tagAt (0-based; -1: none) being that of
+// release tag v1.0.0 with its circuit latencies scaled by tagScale, and
+// puts it, as it is after the pushes, at the pull request's base commit of
+// the fake; the release's baseline at its commit. It returns the
+// history's commits.
+func pushHistory(t *testing.T, r *runner, n, tagAt int, tagScale float64) []string {
+	t.Helper()
+	p := newPusher(t, 5)
+	var commits []string
+	for i := range n {
+		ref, scale := "refs/heads/master", 1.0
+		if i == tagAt {
+			ref, scale = "refs/tags/v1.0.0", tagScale
+		}
+		commits = append(commits, pushCommit(i))
+		p.push(scale, ref)
+		if i == tagAt {
+			r.fake.SetFile(pushCommit(i), "baselines/default.json", mustRead(t, filepath.Join(p.r.workspace, "baselines", "default.json")))
+		}
+	}
+	r.fake.SetFile(baseSHA, "baselines/history.jsonl", mustRead(t, filepath.Join(p.r.workspace, "baselines", "history.jsonl")))
+	return commits
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestActionPRTrend: a pull request's comment draws each gated metric over
+// the last 20 commits of the history at its base commit, labelled by short
+// SHA, with the pull request's point last.
+func TestActionPRTrend(t *testing.T) {
+	r := newRunner(t, "pull_request")
+	commits := pushHistory(t, r, 25, -1, 1)
+	s := r.run(map[string]string{"results": r.put("results/pass.json", "results.json")})
+	s.mustCode(t, exitPass)
+	body := r.fake.Comments(prNumber)[0].Body
+	charts := regexp.MustCompile("(?s)```mermaid\n.*?```\n").FindAllString(body, -1)
+	var trends int
+	for _, c := range charts {
+		if !strings.Contains(c, "on master: last 20 commits then PR-2") {
+			continue
+		}
+		trends++
+		axis := regexp.MustCompile(`x-axis \[(.*)\]`).FindStringSubmatch(c)
+		if axis == nil || !strings.HasPrefix(axis[1], `"`+commits[5][:7]+`", `) || !strings.HasSuffix(axis[1], `"`+commits[24][:7]+`", "PR-2"`) {
+			t.Errorf("labels of the trend:\n%s", c)
+		}
+		if strings.Count(c, "    line [") != 3 {
+			t.Errorf("want the median and the spread:\n%s", c)
+		}
+	}
+	if trends != 3 {
+		t.Errorf("%d trend charts in the comment, want 3 (the gated metrics):\n%s", trends, body)
+	}
+	if len(body) > action.MaxCommentLen {
+		t.Errorf("comment of %d bytes", len(body))
+	}
+}
+
+// verdictLine is the first line of a report, one per comparison.
+var verdictLine = regexp.MustCompile(`(?m)^### \S+ perfgate: `)
+
+// TestActionCompareToBoth: a release candidate's pull request with
+// compare-to both is compared with its base commit's baseline (pass) and
+// with the baseline at release v1.0.0, the newest tag in the history, whose
+// circuit builds were 40 % faster (regression): the comment shows both
+// tables under their headings, and the status fails, naming the release.
+// Without a release in the history, the report says so and compares with
+// the base only.
+func TestActionCompareToBoth(t *testing.T) {
+	t.Run("release", func(t *testing.T) {
+		r := newRunner(t, "pull_request")
+		commits := pushHistory(t, r, 12, 9, 0.6)
+		s := r.run(map[string]string{"results": r.put("results/pass.json", "results.json"), "compare-to": "both"})
+		s.mustCode(t, exitRegression)
+		s.mustOutputs(t, map[string]string{"verdict": "regression", "regressed": "true"})
+		body := r.fake.Comments(prNumber)[0].Body
+		base := strings.Index(body, "## Against the base commit f95f852")
+		rel := strings.Index(body, "## Against release v1.0.0 (commit "+commits[9][:7]+")")
+		if base < 0 || rel < base || len(verdictLine.FindAllString(body, -1)) != 2 {
+			t.Fatalf("the comment lacks the two comparisons under their headings:\n%s", body)
+		}
+		if !strings.Contains(body, "against the base commit f95f852: pass; against release v1.0.0: regression") {
+			t.Errorf("the comment does not say both verdicts:\n%s", body)
+		}
+		if !strings.Contains(body[rel:], "baselines/default.json at "+commits[9][:7]+" (release v1.0.0)") {
+			t.Errorf("the release's comparison does not name its baseline:\n%s", body[rel:])
+		}
+		st := r.fake.Statuses()
+		if len(st) != 1 || st[0].State != "failure" || !strings.HasPrefix(st[0].Description, "release v1.0.0: regression") {
+			t.Errorf("statuses %+v", st)
+		}
+		if !regexp.MustCompile(`(?m)^::error title=Circuit build p95 vs release v1.0.0::regressed`).MatchString(s.stdout) {
+			t.Errorf("no error annotation for the release:\n%s", s.stdout)
+		}
+		for _, f := range []string{"report.json", "report-release.json"} {
+			if _, err := os.Stat(filepath.Join(r.workspace, ".perfgate", f)); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	t.Run("release only", func(t *testing.T) {
+		r := newRunner(t, "pull_request")
+		pushHistory(t, r, 12, 9, 0.6)
+		s := r.run(map[string]string{"results": r.put("results/pass.json", "results.json"), "compare-to": "release"})
+		s.mustCode(t, exitRegression)
+		if body := r.fake.Comments(prNumber)[0].Body; len(verdictLine.FindAllString(body, -1)) != 1 || !strings.Contains(body, "(release v1.0.0)") {
+			t.Errorf("comment:\n%s", body)
+		}
+	})
+	t.Run("no release", func(t *testing.T) {
+		r := newRunner(t, "pull_request")
+		pushHistory(t, r, 12, -1, 1)
+		s := r.run(map[string]string{"results": r.put("results/pass.json", "results.json"), "compare-to": "both"})
+		s.mustCode(t, exitPass)
+		body := r.fake.Comments(prNumber)[0].Body
+		if !strings.Contains(body, "records no release") || strings.Contains(body, "## Against release") {
+			t.Errorf("comment:\n%s", body)
+		}
+	})
+}

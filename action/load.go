@@ -38,15 +38,24 @@ func (a *step) loadBaseline(ctx context.Context, pr *PullRequest) (*results.Resu
 	a.r.Infof("perfgate: baseline %s read at the base commit %s through %s", a.in.Baseline, short.Commit(pr.BaseSHA), from)
 	// Parsed as read (no temporary file), named as it is in the
 	// repository, with the limit results.ReadFile sets.
-	name := fmt.Sprintf("%s at %s", a.in.Baseline, short.Commit(pr.BaseSHA))
+	res, err := parseBaseline(data, fmt.Sprintf("%s at %s", a.in.Baseline, short.Commit(pr.BaseSHA)))
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, nil, nil
+}
+
+// parseBaseline parses a baseline file read from git or the API, named
+// name, with the limit results.ReadFile sets (no temporary file).
+func parseBaseline(data []byte, name string) (*results.Results, error) {
 	if len(data) > results.MaxInputBytes {
-		return nil, nil, fmt.Errorf("baseline: %s: file too large (%d bytes, limit %d MiB)", name, len(data), results.MaxInputBytes>>20)
+		return nil, fmt.Errorf("baseline: %s: file too large (%d bytes, limit %d MiB)", name, len(data), results.MaxInputBytes>>20)
 	}
 	res, err := results.Parse(data, name, "")
 	if err != nil {
-		return nil, nil, fmt.Errorf("baseline: %w", err)
+		return nil, fmt.Errorf("baseline: %w", err)
 	}
-	return res, nil, nil
+	return res, nil
 }
 
 // loadConfig reads the config input: at the base commit for a pull request

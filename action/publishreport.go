@@ -31,6 +31,18 @@ func (a *step) publishReport(ctx context.Context, pr *PullRequest, rep *check.Re
 	}
 	notes = append(notes, loadNotes...)
 	rep.Notes = append(notes, rep.Notes...)
+	// No trend in A/B mode: its runs share one network, not the
+	// history's instrument.
+	if pr != nil && a.in.BaselineClientCommand == "" {
+		label := fmt.Sprintf("PR-%d", pr.Number)
+		branch := pr.BaseRef
+		if branch == "" {
+			branch = "the base branch"
+		}
+		// The release comparison, if any, shares the one trend.
+		rep.Trend = trend(a.baseHistory(ctx, pr), branch, label)
+	}
+	verdict, headline := a.verdict(rep)
 
 	// The full report goes to report.md and stdout; the job summary and the
 	// comment get as much of it as fits (limitedMarkdown).
@@ -40,8 +52,18 @@ func (a *step) publishReport(ctx context.Context, pr *PullRequest, rep *check.Re
 	}
 	var md bytes.Buffer
 	md.WriteString(banner)
+	rel := a.release
+	if rel != nil {
+		md.WriteString(a.pairHead(rep, pr))
+	}
 	if err := report.WriteMarkdown(&md, rep); err != nil {
 		return a.finishError(ctx, pr, fmt.Errorf("markdown report: %w", err))
+	}
+	if rel != nil {
+		fmt.Fprintf(&md, "\n## %s\n\n", rel.heading())
+		if err := report.WriteMarkdown(&md, rel.Report); err != nil {
+			return a.finishError(ctx, pr, fmt.Errorf("markdown report: %w", err))
+		}
 	}
 	// report.md is the full report, which the output report-markdown, the
 	// summary and the comment point to: without it the step fails. The
@@ -50,33 +72,34 @@ func (a *step) publishReport(ctx context.Context, pr *PullRequest, rep *check.Re
 	if err := results.WriteFileAtomic(mdPath, md.Bytes(), 0o644); err != nil {
 		return a.finishError(ctx, pr, fmt.Errorf("report: %w", err))
 	}
-	var js bytes.Buffer
-	if err := report.WriteJSON(&js, rep); err != nil {
-		a.r.Warning("perfgate", fmt.Sprintf("report.json not written: the JSON report: %v", err))
-	} else if err := results.WriteFileAtomic(filepath.Join(a.workspace, outDir, "report.json"), js.Bytes(), 0o644); err != nil {
-		a.r.Warning("perfgate", fmt.Sprintf("report.json not written: %v", err))
+	a.writeJSONReport(rep, "report.json")
+	if rel != nil {
+		a.writeJSONReport(rel.Report, "report-release.json")
 	}
-	a.r.Summary(a.limitedMarkdown(banner, rep, maxSummaryReport, a.artifactWhere(mdPath)))
+	a.r.Summary(a.reportMarkdown(banner, rep, pr, maxSummaryReport, a.artifactWhere(mdPath)))
 	state := "success"
-	switch {
-	case rep.Verdict == check.VerdictError:
+	switch verdict {
+	case check.VerdictError:
 		state = "error"
-	case rep.Regressed():
+	case check.VerdictRegression:
 		state = "failure"
 	}
-	description := rep.Headline()
+	description := headline
 	if a.prov != nil {
 		state, description = a.prov.Status(state, description)
 	}
-	verdict := string(rep.Verdict)
+	out := string(verdict)
 	if a.prov != nil && !a.prov.Trusted() {
-		verdict = string(check.VerdictError)
+		out = string(check.VerdictError)
 	}
-	a.output("verdict", verdict)
-	a.output("regressed", fmt.Sprint(rep.Regressed()))
+	a.output("verdict", out)
+	a.output("regressed", fmt.Sprint(verdict == check.VerdictRegression))
 	a.output("report-markdown", a.rel(mdPath))
 	a.output("results-json", a.rel(resPath))
-	a.annotate(rep)
+	a.annotate(rep, "")
+	if rel != nil {
+		a.annotate(rel.Report, " vs release "+rel.Tag)
+	}
 	if _, err := io.WriteString(a.o.Stdout, md.String()); err != nil {
 		a.r.Warning("perfgate", fmt.Sprintf("the report was not printed to standard output (it is in %s): %v", a.rel(mdPath), err))
 	}
@@ -87,19 +110,20 @@ func (a *step) publishReport(ctx context.Context, pr *PullRequest, rep *check.Re
 	switch {
 	case a.prov != nil && !a.prov.Trusted():
 		return errors.Join(fmt.Errorf("mode report: the results are not trusted: %s; a maintainer must review the pull request and its run", a.prov.Reason()), pubErr)
-	case rep.Verdict == check.VerdictError:
-		return fmt.Errorf("the comparison could not decide: %s", rep.Headline())
-	case rep.Regressed() && a.in.FailOnRegression:
-		return fmt.Errorf("%w: %s", check.ErrRegression, rep.Headline())
-	case rep.Regressed():
-		a.r.Warning("perfgate", "regression, but fail-on-regression is false: "+rep.Headline())
+	case verdict == check.VerdictError:
+		return fmt.Errorf("the comparison could not decide: %s", headline)
+	case verdict == check.VerdictRegression && a.in.FailOnRegression:
+		return fmt.Errorf("%w: %s", check.ErrRegression, headline)
+	case verdict == check.VerdictRegression:
+		a.r.Warning("perfgate", "regression, but fail-on-regression is false: "+headline)
 	}
 	return pubErr
 }
 
 // annotate emits an annotation per failing gated metric and per warning
-// (the runner bounds their number).
-func (a *step) annotate(rep *check.Report) {
+// (the runner bounds their number); suffix follows each metric's title
+// (the release comparison's " vs release v1.2.0").
+func (a *step) annotate(rep *check.Report, suffix string) {
 	for _, m := range rep.Metrics {
 		if !m.Gated {
 			continue
@@ -110,7 +134,7 @@ func (a *step) annotate(rep *check.Report) {
 			if m.Reason != "" {
 				msg += ": " + m.Reason
 			}
-			a.r.Error(m.Label, msg)
+			a.r.Error(m.Label+suffix, msg)
 		}
 	}
 	for _, w := range rep.Warnings {
@@ -145,7 +169,7 @@ func (a *step) publish(ctx context.Context, pr *PullRequest, banner string, rep 
 			footer = fmt.Sprintf("\n<sub>perfgate · [workflow run](%s) · commit %s</sub>\n", u, short.Commit(pr.HeadSHA))
 		}
 		room := report.MaxCommentBytes - p.CommentOverhead() - len(footer)
-		markdown := a.limitedMarkdown(banner, rep, room, "the job summary and "+a.artifactWhere(mdPath))
+		markdown := a.reportMarkdown(banner, rep, pr, room, "the job summary and "+a.artifactWhere(mdPath))
 		url, err := p.UpsertComment(ctx, pr.Number, markdown+footer)
 		switch {
 		case err == nil:
@@ -208,4 +232,58 @@ func (a *step) runURL() string {
 		return wr.HTMLURL
 	}
 	return a.ev.RunURL
+}
+
+// writeJSONReport writes rep as .perfgate/<name>; a failure is a warning.
+func (a *step) writeJSONReport(rep *check.Report, name string) {
+	var js bytes.Buffer
+	if err := report.WriteJSON(&js, rep); err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("%s not written: the JSON report: %v", name, err))
+	} else if err := results.WriteFileAtomic(filepath.Join(a.workspace, outDir, name), js.Bytes(), 0o644); err != nil {
+		a.r.Warning("perfgate", fmt.Sprintf("%s not written: %v", name, err))
+	}
+}
+
+// verdict is the verdict and the headline of the step: rep's, or with
+// compare-to both the worse of rep's and the release comparison's (an
+// error, then a regression), the headline naming the release when it is
+// the one that fails.
+func (a *step) verdict(rep *check.Report) (check.Verdict, string) {
+	rel := a.release
+	if rel == nil || rel.Report == nil {
+		return rep.Verdict, rep.Headline()
+	}
+	r := rel.Report
+	rank := map[check.Verdict]int{check.VerdictPass: 0, check.VerdictRegression: 1, check.VerdictError: 2}
+	switch {
+	case rank[r.Verdict] > rank[rep.Verdict]:
+		return r.Verdict, "release " + rel.Tag + ": " + r.Headline()
+	case r.Verdict != check.VerdictPass:
+		return rep.Verdict, rep.Headline() + "; release " + rel.Tag + ": " + string(r.Verdict)
+	}
+	return rep.Verdict, rep.Headline()
+}
+
+// pairHead opens the report of compare-to both: the verdict of each
+// comparison, then the base comparison's heading.
+func (a *step) pairHead(rep *check.Report, pr *PullRequest) string {
+	rel := a.release
+	base := "the baseline in the workspace"
+	if pr != nil {
+		base = "the base commit " + short.Commit(pr.BaseSHA)
+	}
+	return fmt.Sprintf("**Two comparisons** (compare-to both): against %s: %s; against release %s: %s. The status fails when either does.\n\n## Against %s\n\n",
+		base, rep.Verdict, report.EscapeMarkdown(rel.Tag), rel.Report.Verdict, base)
+}
+
+// reportMarkdown is limitedMarkdown of rep within max bytes, and with
+// compare-to both, the release comparison after it, each under its
+// heading: the release's within a third of max, the base's in the rest.
+func (a *step) reportMarkdown(banner string, rep *check.Report, pr *PullRequest, max int, where string) string {
+	rel := a.release
+	if rel == nil || rel.Report == nil {
+		return a.limitedMarkdown(banner, rep, max, where)
+	}
+	relMD := a.limitedMarkdown(fmt.Sprintf("\n## %s\n\n", rel.heading()), rel.Report, max/3, where)
+	return a.limitedMarkdown(banner+a.pairHead(rep, pr), rep, max-len(relMD), where) + relMD
 }

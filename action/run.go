@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/history"
 )
 
 // outDir is where the action writes its files, relative to the workspace:
@@ -104,6 +105,15 @@ type step struct {
 		done bool
 		path string
 	}
+	// hist is the history at the base commit, read once (baseHistory).
+	hist struct {
+		done bool
+		h    *history.History
+	}
+	// against is the release compared with instead of the base commit
+	// (compare-to release); release the second comparison of compare-to
+	// both. Either is nil when not made.
+	against, release *release
 }
 
 func (a *step) run(ctx context.Context) error {

@@ -381,6 +381,7 @@ func TestActionCheckPass(t *testing.T) {
 	want := []string{
 		"GET /repos/Codertocat/Hello-World/pulls/2/files",
 		"GET /repos/Codertocat/Hello-World/contents/baselines/default.json",
+		"GET /repos/Codertocat/Hello-World/contents/baselines/history.jsonl",
 		"GET /repos/Codertocat/Hello-World/issues/2/comments",
 		"POST /repos/Codertocat/Hello-World/issues/2/comments",
 		"POST /repos/Codertocat/Hello-World/statuses/" + headSHA,
@@ -707,8 +708,8 @@ func TestActionNoComment(t *testing.T) {
 	s := r.run(map[string]string{"results": r.put("results/pass.json", "results.json"), "comment": "false", "status-context": "perfgate / tor"})
 	s.mustCode(t, exitPass)
 	s.mustOutputs(t, map[string]string{"comment-url": ""})
-	if n := len(r.fake.Requests()); n != 3 { // files, contents, status
-		t.Errorf("%d API calls, want 3: %+v", n, r.fake.Requests())
+	if n := len(r.fake.Requests()); n != 4 { // files, baseline, history, status
+		t.Errorf("%d API calls, want 4: %+v", n, r.fake.Requests())
 	}
 	if st := r.fake.Statuses(); len(st) != 1 || st[0].Context != "perfgate / tor" {
 		t.Errorf("statuses %+v", st)

@@ -48,6 +48,28 @@ type Report struct {
 	// Samples are the raw samples the markdown report draws; nil for a
 	// report read back from its JSON.
 	Samples *Samples `json:"-"`
+	// Trend is the default branch's recent history that the markdown
+	// report draws, a chart per gated metric with the current side as the
+	// last point; nil: no such chart (and none for a report read back
+	// from its JSON).
+	Trend *Trend `json:"-"`
+}
+
+// A Trend is the recent history of the default branch, one point per
+// commit, oldest first (package history's entries, as the action reads
+// them at a pull request's base commit).
+type Trend struct {
+	// Branch names the history's branch, e.g. "main"; Current labels
+	// the current side's point, e.g. "PR #12".
+	Branch, Current string
+	Points          []TrendPoint
+}
+
+// A TrendPoint is one commit of a Trend.
+type TrendPoint struct {
+	Commit string
+	// Values maps a metric key to the commit's per-run values.
+	Values map[string][]float64
 }
 
 // SideInfo describes one side of a comparison.

@@ -17,7 +17,9 @@ import (
 // baseline is mode baseline: make a baseline from a successful run and
 // write it atomically; a failed or partial run never becomes one.
 func (a *step) baseline(ctx context.Context) error {
-	if a.ev.Name == "push" && a.ev.DefaultBranch != "" && !a.ev.OnDefaultBranch() {
+	if a.ev.Name == "push" && strings.HasPrefix(a.ev.Ref, "refs/tags/") {
+		a.r.Infof("perfgate: mode baseline on tag %s: its commit goes into the history as a release (compare-to release|both)", strings.TrimPrefix(a.ev.Ref, "refs/tags/"))
+	} else if a.ev.Name == "push" && a.ev.DefaultBranch != "" && !a.ev.OnDefaultBranch() {
 		a.r.Warning("perfgate", fmt.Sprintf("mode baseline on %s, not the default branch %s", a.ev.Ref, a.ev.DefaultBranch))
 	}
 	res, resPath, err := a.results(ctx)

@@ -23,6 +23,14 @@
 //     the API, the artifact's pr.json must agree with it, and a pull
 //     request that changes its own workflows or the action ([ReviewFiles])
 //     never gets a success status.
+//   - The history (package history, input history): mode baseline appends
+//     the pushed commit to baselines/history.jsonl and reports the step
+//     changes for the worse that the newest commits started, flagged on
+//     two pushes in a row ([ChangePoint], [RecentEntries]); check and
+//     report mode read it at the base commit, draw the gated metrics over
+//     its last [TrendCommits] commits with the pull request as the last
+//     point, and with input compare-to ([CompareRelease], [CompareBoth])
+//     compare with the baseline of its newest release tag as well.
 //
 // Every failed call is a [*CallError] that names the call and says what to
 // check.

@@ -339,3 +339,38 @@ func TestActionCompareToBoth(t *testing.T) {
 		}
 	})
 }
+
+// TestActionHistoryUnreadable: a history path that cannot be read (here a
+// directory) is a warning; the baseline is written, the path left as it
+// was, output history-path empty.
+func TestActionHistoryUnreadable(t *testing.T) {
+	p := newPusher(t, 3)
+	if err := os.MkdirAll(filepath.Join(p.r.workspace, "baselines", "history.jsonl"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := p.push(1, "refs/heads/master")
+	s.mustOutputs(t, map[string]string{"history-path": "", "baseline-path": "baselines/default.json"})
+	if !regexp.MustCompile(`(?m)^::warning title=perfgate history::baselines/history.jsonl cannot be read`).MatchString(s.stdout) {
+		t.Errorf("no warning:\n%s", s.stdout)
+	}
+	if fi, err := os.Stat(filepath.Join(p.r.workspace, "baselines", "history.jsonl")); err != nil || !fi.IsDir() {
+		t.Errorf("the path changed: %v", err)
+	}
+	if !strings.Contains(s.summary, "was not added") {
+		t.Errorf("summary:\n%s", s.summary)
+	}
+}
+
+// TestActionHistoryOff: an empty history input writes no history.
+func TestActionHistoryOff(t *testing.T) {
+	p := newPusher(t, 3)
+	p.r.env["INPUT_HISTORY"] = ""
+	s := p.push(1, "refs/heads/master")
+	s.mustOutputs(t, map[string]string{"history-path": ""})
+	if _, err := os.Stat(filepath.Join(p.r.workspace, "baselines", "history.jsonl")); !os.IsNotExist(err) {
+		t.Errorf("a history was written: %v", err)
+	}
+	if _, ok := s.outputs["change-points"]; ok {
+		t.Error("change-points set without a history")
+	}
+}

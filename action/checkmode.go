@@ -104,6 +104,9 @@ func (a *step) gateAndPublish(ctx context.Context, pr *PullRequest, resPath stri
 	if rep == nil {
 		return a.finishError(ctx, pr, errors.New("the suite: no comparison"))
 	}
+	if a.in.Shard != "" {
+		return a.finishShard(rep, resPath, ab)
+	}
 	if !ab {
 		a.setPaths(rep, pr, resPath)
 	}
@@ -147,6 +150,9 @@ func (a *step) compareAndPublish(ctx context.Context, pr *PullRequest, res *resu
 	rep, err := check.Compare(base, res, cfg)
 	if err != nil {
 		return a.finishError(ctx, pr, err)
+	}
+	if a.in.Shard != "" {
+		return a.finishShard(rep, resPath, false)
 	}
 	a.setPaths(rep, pr, resPath)
 	if err := a.compareRelease(rel, res, cfg, resPath); err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,11 @@ type Inputs struct {
 	// CompareTo is base, release or both: what check and report mode
 	// compare with (see compareTo).
 	CompareTo string
+	// Shard, when set, makes check mode one shard of a matrix: this job's
+	// runs only, their results kept for mode aggregate, no comment or
+	// status. ShardIndex counts from 0 (strategy.job-index).
+	Shard                  string
+	ShardIndex, ShardTotal int
 }
 
 // The values of input compare-to.
@@ -74,6 +80,7 @@ func ReadInputs(r *Runner) (Inputs, error) {
 		StatusContext:         r.Input("status-context"),
 		History:               r.Input("history"),
 		CompareTo:             strings.ToLower(r.Input("compare-to")),
+		Shard:                 strings.TrimSpace(r.Input("shard")),
 	}
 	// Mask the token before anything else can print it.
 	r.Mask(in.Token)
@@ -132,6 +139,17 @@ func ReadInputs(r *Runner) (Inputs, error) {
 	if in.FailOnRegression, err = r.BoolInput("fail-on-regression", true); err != nil {
 		errs = append(errs, err)
 	}
+	if in.Shard != "" {
+		if in.ShardIndex, in.ShardTotal, err = ParseShard(in.Shard); err != nil {
+			errs = append(errs, err)
+		}
+		if in.Mode != "check" {
+			errs = append(errs, fmt.Errorf("input shard: a shard is a check-mode job, not mode %s", in.Mode))
+		}
+	}
+	if in.Mode == "aggregate" && in.Results == "" {
+		errs = append(errs, errors.New("input results: mode aggregate needs the directory the shards' artifacts were downloaded to"))
+	}
 	if in.Mode == "report" && in.Results == "" {
 		errs = append(errs, errors.New("input results: mode report needs the results file from the check run's artifact"))
 	}
@@ -153,4 +171,16 @@ func (a *step) rel(p string) string {
 		return filepath.ToSlash(r)
 	}
 	return p
+}
+
+// ParseShard parses input shard, "I/K": shard I (from 0, as
+// strategy.job-index counts) of K (strategy.job-total).
+func ParseShard(s string) (index, total int, err error) {
+	i, k, ok := strings.Cut(s, "/")
+	index, err1 := strconv.Atoi(strings.TrimSpace(i))
+	total, err2 := strconv.Atoi(strings.TrimSpace(k))
+	if !ok || err1 != nil || err2 != nil || total < 1 || index < 0 || index >= total {
+		return 0, 0, fmt.Errorf("input shard: %q is not I/K with 0 ≤ I < K (use ${{ strategy.job-index }}/${{ strategy.job-total }})", s)
+	}
+	return index, total, nil
 }

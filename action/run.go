@@ -154,6 +154,8 @@ func (a *step) run(ctx context.Context) error {
 		return a.baseline(ctx)
 	case "report":
 		return a.report(ctx)
+	case "aggregate":
+		return a.aggregate(ctx)
 	}
-	return fmt.Errorf("input mode: %q is not check, baseline or report", a.in.Mode)
+	return fmt.Errorf("input mode: %q is not check, baseline, report or aggregate", a.in.Mode)
 }

@@ -107,13 +107,13 @@ func TestActionYML(t *testing.T) {
 			t.Errorf("input %s is required; every input has a default", p.Name)
 		}
 	}
-	want := "mode results baseline config client-command baseline-client-command runs max-runs time-budget quick github-token comment status-context fail-on-regression history compare-to"
+	want := "mode results baseline config client-command baseline-client-command runs max-runs time-budget quick github-token comment status-context fail-on-regression history compare-to shard"
 	if strings.Join(names, " ") != want {
 		t.Errorf("inputs %v, want %s", names, want)
 	}
 	defaults := map[string]string{"mode": "check", "baseline": "baselines/default.json", "runs": "5", "max-runs": "", "time-budget": "8m", "baseline-client-command": "", "quick": "false",
 		"github-token": "${{ github.token }}", "comment": "true", "status-context": "perfgate", "fail-on-regression": "true",
-		"history": "baselines/history.jsonl", "compare-to": "base"}
+		"history": "baselines/history.jsonl", "compare-to": "base", "shard": ""}
 	for _, p := range in {
 		if d, ok := defaults[p.Name]; ok && p.Default != d {
 			t.Errorf("input %s defaults to %q, want %q", p.Name, p.Default, d)
@@ -126,7 +126,7 @@ func TestActionYML(t *testing.T) {
 			t.Errorf("output %s has no description", p.Name)
 		}
 	}
-	if got := strings.Join(names, " "); got != "verdict regressed report-markdown results-json comment-url baseline-path history-path change-points" {
+	if got := strings.Join(names, " "); got != "verdict regressed report-markdown results-json comment-url baseline-path shard history-path change-points" {
 		t.Errorf("outputs %s", got)
 	}
 }

@@ -133,8 +133,12 @@ func TestActionShardsPaired(t *testing.T) {
 	}
 	s := r.run(map[string]string{"mode": "aggregate", "results": "shards"})
 	s.mustCode(t, exitPass)
-	if cs := r.fake.Comments(prNumber); len(cs) != 1 || !strings.Contains(cs[0].Body, "paired by runner") {
+	cs := r.fake.Comments(prNumber)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "paired by runner") {
 		t.Fatalf("the comment is not a paired comparison:\n%v", cs)
+	}
+	if !strings.Contains(cs[0].Body, "Student's t over the shards' log-ratios") || strings.Contains(cs[0].Body, "bootstrap confidence interval") {
+		t.Errorf("the footnote does not name the paired test:\n%s", cs[0].Body)
 	}
 }
 

@@ -106,6 +106,7 @@ func ComparePaired(pairs []ShardPair, cfg Config) (*Report, error) {
 		Instrument: results.Instrument(pooledHead.Environment),
 		Comparison: fmt.Sprintf("paired by runner, %d shards: each shard's head against its own base on the same runner (%d+%d runs)",
 			len(shards), len(pooledBase.Runs), len(pooledHead.Runs)),
+		Paired: true,
 	}
 	rep.EnvironmentDiff = pairEnvironmentDiff(shards)
 	for _, n := range pooledHead.Notes {

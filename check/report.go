@@ -37,6 +37,10 @@ type Report struct {
 	// recorded 2026-11-25)". Compare leaves it empty; its caller knows
 	// (StoredComparison describes a stored baseline).
 	Comparison string `json:"comparison,omitempty"`
+	// Paired tells a comparison of shards paired by runner
+	// (ComparePaired): its changes are geometric means of the runners'
+	// head/base ratios, tested with Student's t over the shards.
+	Paired bool `json:"paired,omitempty"`
 	// Repetition says what adaptive repetition did; nil when it was off.
 	Repetition *Repetition `json:"adaptive_repetition,omitempty"`
 	// BaselineCommand is the command that creates the missing baseline.

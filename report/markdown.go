@@ -112,6 +112,10 @@ func newMDDoc(r *check.Report, clip int) (*mdDoc, error) {
 	}
 	d.parts[partFootnote] = fmt.Sprintf("\n<sub>Change: current/baseline − 1 with its %s bootstrap confidence interval (runs resampled; samples within a run only when a side has a single run; %d resamples, seed %d) and the p-value%s, Holm-adjusted over the gated metrics. %s</sub>\n",
 		pctLevel(r.Confidence), r.Resamples, r.Seed, esc(testsUsed(r)), memoryUnitNote)
+	if r.Paired {
+		d.parts[partFootnote] = fmt.Sprintf("\n<sub>Change: each runner's head/base, their geometric mean over the shards − 1, with its %s confidence interval and the p-value of Student's t over the shards' log-ratios%s, Holm-adjusted over the gated metrics. %s</sub>\n",
+			pctLevel(r.Confidence), esc(testsUsed(r)), memoryUnitNote)
+	}
 
 	b.Reset()
 	if err := writeCharts(&b, r); err != nil {

@@ -21,7 +21,7 @@ func benchHistory(b *testing.B, runs int) *History {
 		if i >= DefaultMax-30 {
 			scale = 1.2
 		}
-		h.Append(p.entry(i, scale, draw(rng, runs)), 0)
+		h.Append(p.entry(i, scale, p.draw(rng, runs)), 0)
 	}
 	return h
 }

@@ -3,6 +3,8 @@ package history
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -29,12 +31,67 @@ type pool struct {
 func newPool(t testing.TB, scales ...float64) *pool {
 	t.Helper()
 	p := &pool{one: map[float64][]Entry{}}
+	collected := collectedRuns(t)
 	for _, s := range scales {
+		if collected != nil {
+			for _, r := range collected {
+				p.one[s] = append(p.one[s], newEntry(t, fixture.Mutate(r, fixture.ScaleLatency(s)), 0))
+			}
+			continue
+		}
 		for n := 1; n <= networks; n++ {
 			p.one[s] = append(p.one[s], entryOf(t, 0, s, n))
 		}
 	}
 	return p
+}
+
+// collectedRuns are the runs of the results files PERFGATE_HISTORY_RUNS
+// names (a glob, e.g. the A/A runs 'perfgate evaluate collect' wrote), one
+// results value a run; nil when it is unset: the pool is the fixture's.
+func collectedRuns(t testing.TB) []*results.Results {
+	t.Helper()
+	glob := os.Getenv("PERFGATE_HISTORY_RUNS")
+	if glob == "" {
+		return nil
+	}
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("PERFGATE_HISTORY_RUNS=%s: no files (%v)", glob, err)
+	}
+	var out []*results.Results
+	for _, f := range files {
+		r, err := results.Load(f, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, run := range r.Runs {
+			if run.Error != "" {
+				continue
+			}
+			one := *r
+			run.Index = 0
+			one.Runs = []results.Run{run}
+			one.Settings.Runs = 1
+			out = append(out, &one)
+		}
+	}
+	t.Logf("pool: %d runs of %d files (PERFGATE_HISTORY_RUNS)", len(out), len(files))
+	return out
+}
+
+// draw picks k of the pool's runs at random, with replacement (1-based).
+func (p *pool) draw(rng *rand.Rand, k int) []int {
+	n := 0
+	for _, e := range p.one { // every scale holds the same runs
+		n = len(e)
+		break
+	}
+	out := make([]int, k)
+	for i := range out {
+		out[i] = 1 + rng.IntN(n)
+	}
+	return out
 }
 
 // entry is the entry of commit number i whose runs were on the networks
@@ -82,7 +139,7 @@ type sim struct {
 }
 
 func (s *sim) push(scale float64) {
-	s.h.Append(s.p.entry(s.n, scale, draw(s.rng, s.runs)), 0)
+	s.h.Append(s.p.entry(s.n, scale, s.p.draw(s.rng, s.runs)), 0)
 	s.n++
 }
 
@@ -303,6 +360,11 @@ func step(t testing.TB, p *pool, seed uint64, histories, before, after, runs int
 // on histories of the fixture's real runs, printed with
 //
 //	go test -run TestTrust -v ./history
+//
+// or, on runs collected on this machine's instrument (each run of the
+// files a push's run to draw from):
+//
+//	PERFGATE_HISTORY_RUNS='DIR/*.json' go test -run TestTrust -v -count=1 ./history
 //
 // A/A histories of 30 pushes, each push's runs drawn at random from the
 // fixture's eight networks, and histories with a step of +10 % or +20 % in

@@ -33,6 +33,22 @@ func (a *step) aggregate(ctx context.Context) error {
 	if err != nil {
 		return a.finishError(ctx, pr, fmt.Errorf("mode aggregate: %w", err))
 	}
+	var changed []string
+	if a.ev.WorkflowRun != nil {
+		// A fork's shards, reported by a workflow_run job: trust nothing
+		// in the artifacts, as mode report does.
+		prPaths := make([]string, len(shards))
+		for i, s := range shards {
+			prPaths[i] = filepath.Join(s.dir, "pr.json")
+		}
+		var files []string
+		if pr, files, err = a.trustedRun(ctx, "mode aggregate", prPaths...); err != nil {
+			return err
+		}
+		changed = FilesUnder(files, a.baselineDir())
+	} else if pr != nil {
+		changed = a.changedBaselines(ctx, pr)
+	}
 	cfg, cfgNotes, err := a.loadConfig(ctx, pr)
 	if err != nil {
 		return a.finishError(ctx, pr, err)
@@ -66,10 +82,6 @@ func (a *step) aggregate(ctx context.Context) error {
 			}
 		}
 		a.setPaths(rep, pr, resPath)
-	}
-	var changed []string
-	if pr != nil {
-		changed = a.changedBaselines(ctx, pr)
 	}
 	return a.publishReport(ctx, pr, rep, resPath, changed, append(notes, cfgNotes...))
 }

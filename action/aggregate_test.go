@@ -164,3 +164,68 @@ func TestActionShardBadInputs(t *testing.T) {
 		})
 	}
 }
+
+// forkShards runs three shard jobs as a fork's pull request's own run does
+// (read-only token) and returns the directory holding their artifacts.
+func forkShards(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for i, nets := range shardNetworks {
+		c := newRunner(t, "pull_request")
+		data := strings.Replace(string(readFixture(t, "events/pull_request.json")),
+			`"full_name": "Codertocat/Hello-World"`, `"full_name": "`+forkRepo+`"`, 1)
+		ev := filepath.Join(t.TempDir(), "pull_request.json")
+		if err := os.WriteFile(ev, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c.env["GITHUB_EVENT_PATH"] = ev
+		c.runShard(t, i, 3, fixture.Results(t, 1, nets...)).mustCode(t, exitPass)
+		if err := os.Rename(filepath.Join(c.workspace, "shards", "perfgate-shard-"+itoa(i)), filepath.Join(dir, "perfgate-shard-"+itoa(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestActionShardsFork: the workflow_run reporter aggregates a fork's
+// shards under mode report's trust rules: the pull request is the one the
+// API lists for the run, and every shard's pr.json must agree with it.
+func TestActionShardsFork(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		forge  bool
+		code   int
+		posted int
+	}{
+		{"trusted", false, exitPass, 1},
+		{"a shard's pr.json names another pull request", true, exitError, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			artifacts := forkShards(t)
+			if tc.forge {
+				p := filepath.Join(artifacts, "perfgate-shard-1", "pr.json")
+				data, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(strings.Replace(string(data), `"number": 2`, `"number": 42`, 1)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := newRunner(t, "workflow_run")
+			r.env["GITHUB_EVENT_PATH"] = mustAbs(t, filepath.Join(actionTestdata, "events", "workflow_run-fork.json"))
+			r.fake.AddPullRequests(forkPulls...)
+			if err := os.Rename(artifacts, filepath.Join(r.workspace, "shards")); err != nil {
+				t.Fatal(err)
+			}
+			s := r.run(map[string]string{"mode": "aggregate", "results": "shards"})
+			s.mustCode(t, tc.code)
+			if n := len(r.fake.Comments(prNumber)) + len(r.fake.Comments(42)); n != tc.posted {
+				t.Errorf("%d comment(s), want %d", n, tc.posted)
+			}
+			if tc.forge && !strings.Contains(s.stderr, "perfgate-shard-1/pr.json") {
+				t.Errorf("the error does not name the forged pr.json:\n%s", s.stderr)
+			}
+		})
+	}
+}

@@ -3,7 +3,6 @@ package action
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,24 +20,47 @@ import (
 // what its own run executed never gets a success status.
 func (a *step) report(ctx context.Context) error {
 	resPath := a.abs(a.in.Results)
-	prPath := filepath.Join(filepath.Dir(resPath), "pr.json")
-	var pc PRContext
-	data, err := os.ReadFile(prPath)
+	pr, files, err := a.trustedRun(ctx, "mode report", filepath.Join(filepath.Dir(resPath), "pr.json"))
 	if err != nil {
-		return fmt.Errorf("mode report: %w (the check run writes pr.json beside its results; upload the whole %s directory)", err, outDir)
+		return err
 	}
-	if err := json.Unmarshal(data, &pc); err != nil || pc.PullRequest == nil || pc.PullRequest.Number <= 0 {
-		return fmt.Errorf("mode report: %s: not a pr.json perfgate wrote (%v)", prPath, err)
+	res, err := results.Load(resPath, "")
+	if err != nil {
+		return a.finishError(ctx, pr, fmt.Errorf("input results: %w", err))
+	}
+	return a.compareAndPublish(ctx, pr, res, resPath, FilesUnder(files, a.baselineDir()))
+}
+
+// trustedRun establishes, for a workflow_run reporter (mode report, or
+// mode aggregate of a fork's shards), which pull request the results are
+// of, trusting nothing in them: the pull request is the one the API lists
+// for the run's head as the event names it, and every pr.json (the check
+// runs write one beside their results) must agree with it, or nothing is
+// posted. It sets a.prov, which keeps a pull request that changes what its
+// own run executed from a success status, and returns the pull request
+// and the files it changes.
+func (a *step) trustedRun(ctx context.Context, mode string, prPaths ...string) (*PullRequest, []string, error) {
+	claims := make([]PRContext, len(prPaths))
+	for i, prPath := range prPaths {
+		data, err := os.ReadFile(prPath)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w (the check run writes pr.json beside its results; upload the whole %s directory)", mode, err, outDir)
+		}
+		if err := json.Unmarshal(data, &claims[i]); err != nil || claims[i].PullRequest == nil || claims[i].PullRequest.Number <= 0 {
+			return nil, nil, fmt.Errorf("%s: %s: not a pr.json perfgate wrote (%v)", mode, prPath, err)
+		}
 	}
 	if a.gh == nil {
-		return errors.New("mode report: no github-token: the pull request is looked up through the API")
+		return nil, nil, fmt.Errorf("%s: no github-token: the pull request is looked up through the API", mode)
 	}
 	pr, err := RunPullRequest(ctx, a.gh, a.ev.Repo, a.ev.WorkflowRun)
 	if err != nil {
-		return fmt.Errorf("mode report: %w; nothing posted", err)
+		return nil, nil, fmt.Errorf("%s: %w; nothing posted", mode, err)
 	}
-	if err := CheckClaim(Claim{Repo: pc.Repo, PullRequest: *pc.PullRequest}, a.ev.Repo, pr); err != nil {
-		return fmt.Errorf("mode report: %w; nothing posted", err)
+	for i, pc := range claims {
+		if err := CheckClaim(Claim{Repo: pc.Repo, PullRequest: *pc.PullRequest}, a.ev.Repo, pr); err != nil {
+			return nil, nil, fmt.Errorf("%s: %s: %w; nothing posted", mode, prPaths[i], err)
+		}
 	}
 	a.r.Infof("perfgate: the workflow run is for pull request #%d (head %s in %s, base %s), as the API lists it; pr.json agrees",
 		pr.Number, short.Commit(pr.HeadSHA), pr.HeadRepo, short.Commit(pr.BaseSHA))
@@ -55,9 +77,5 @@ func (a *step) report(ctx context.Context) error {
 	if !prov.Trusted() {
 		a.r.Warning("perfgate", "the results are not trusted: "+prov.Reason())
 	}
-	res, err := results.Load(resPath, "")
-	if err != nil {
-		return a.finishError(ctx, pr, fmt.Errorf("input results: %w", err))
-	}
-	return a.compareAndPublish(ctx, pr, res, resPath, FilesUnder(files, a.baselineDir()))
+	return pr, files, nil
 }

@@ -48,7 +48,7 @@ func TestShardFigures(t *testing.T) {
 		files[noiseFixture] = loadNoise(t)
 	}
 	o := ShardOptions{Pools: Pools(files), RunsPerShard: []int{1, 2}, Seed: 1}
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		o.Trials, o.RunsPerShard = 30, []int{1}
 	}
 	cells, err := SimulateShards(o)

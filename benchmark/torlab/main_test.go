@@ -58,6 +58,7 @@ func TestMain(m *testing.M) {
 			break
 		}
 	}
+	startOnMainThread()
 	code := m.Run()
 	if sharedNet != nil {
 		if err := sharedNet.Close(); err != nil {

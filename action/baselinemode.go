@@ -81,7 +81,7 @@ func (a *step) baseline(ctx context.Context) error {
 
 // oldBaseline reads the baseline at out that b is to replace, for the
 // comparison, and merges its runs into b when it keeps runs
-// (Baseline.MergeRuns). It is nil when there is none, and when it cannot
+// (Baseline.Update with KeepInherit). It is nil when there is none, and when it cannot
 // be read: then a warning says that b replaces it without a comparison.
 func (a *step) oldBaseline(out string, b *results.Baseline) *results.Results {
 	ob, err := results.ReadBaseline(out)
@@ -89,10 +89,8 @@ func (a *step) oldBaseline(out string, b *results.Baseline) *results.Results {
 		return nil
 	}
 	if err == nil {
-		if ob.KeepRuns > 0 {
-			if merged, why := b.MergeRuns(ob, ob.KeepRuns); !merged && why != "" {
-				a.r.Infof("perfgate: the new baseline replaces the old one: %s", why)
-			}
+		if merged, why := b.Update(ob, results.KeepInherit); !merged && why != "" {
+			a.r.Infof("perfgate: the new baseline replaces the old one: %s", why)
 		}
 		return &ob.Results
 	}

@@ -681,6 +681,28 @@ func TestActionBaselineMode(t *testing.T) {
 		t.Errorf("summary:\n%s", s.summary)
 	}
 
+	t.Run("keep_runs accumulates", func(t *testing.T) {
+		p := filepath.Join(r.workspace, "baselines", "default.json")
+		b, err := results.ReadBaseline(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.KeepRuns = 5
+		if err := results.WriteBaseline(p, b); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []int{5, 5} { // 3 + 3 kept up to 5, then again
+			s := r.run(map[string]string{"mode": "baseline", "results": "results.json"})
+			s.mustCode(t, exitPass)
+			b, err := results.ReadBaseline(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b.Results.Runs) != want || b.KeepRuns != 5 {
+				t.Errorf("%d runs, keep_runs %d; want %d, 5", len(b.Results.Runs), b.KeepRuns, want)
+			}
+		}
+	})
 	t.Run("never from a failed run", func(t *testing.T) {
 		before, _ := os.ReadFile(filepath.Join(r.workspace, "baselines", "default.json"))
 		var res results.Results

@@ -82,6 +82,23 @@ func TestBaseline(t *testing.T) {
 			t.Error("kept the wrong runs")
 		}
 	})
+	t.Run("update inherits keep runs", func(t *testing.T) {
+		old, _ := NewBaseline(fixture.Results(t, 1, 1, 2), results.BaselineMeta{})
+		old.KeepRuns = 3
+		for _, tt := range []struct {
+			keep, runs, keepRuns int
+		}{
+			{keep: results.KeepInherit, runs: 3, keepRuns: 3},
+			{keep: 0, runs: 2, keepRuns: 0},
+			{keep: 6, runs: 4, keepRuns: 6},
+		} {
+			nb, _ := NewBaseline(fixture.Results(t, 1, 3, 4), results.BaselineMeta{})
+			nb.Update(old, tt.keep)
+			if len(nb.Results.Runs) != tt.runs || nb.KeepRuns != tt.keepRuns {
+				t.Errorf("Update(keep %d): %d runs, keep_runs %d; want %d, %d", tt.keep, len(nb.Results.Runs), nb.KeepRuns, tt.runs, tt.keepRuns)
+			}
+		}
+	})
 	t.Run("keep runs does not mix environments", func(t *testing.T) {
 		other := fixture.Results(t, 1, 3)
 		other.Environment.TorVersion = "0.4.8.0"

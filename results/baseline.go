@@ -77,6 +77,24 @@ func (b *Baseline) MergeRuns(old *Baseline, keep int) (merged bool, reason strin
 	return true, ""
 }
 
+// KeepInherit, as the keep of Update, takes the old baseline's own
+// KeepRuns: a baseline that accumulates runs goes on accumulating.
+const KeepInherit = -1
+
+// Update makes b the successor of old, the baseline it replaces: with keep
+// above zero it keeps old's runs up to the last keep in all (MergeRuns),
+// KeepInherit takes old's KeepRuns, and 0 replaces old. It is the one
+// policy of 'perfgate baseline' and the action's baseline mode.
+func (b *Baseline) Update(old *Baseline, keep int) (merged bool, reason string) {
+	if keep == KeepInherit {
+		keep = 0
+		if old != nil {
+			keep = old.KeepRuns
+		}
+	}
+	return b.MergeRuns(old, keep)
+}
+
 // ReadBaseline reads a baseline file.
 func ReadBaseline(path string) (*Baseline, error) {
 	data, err := ReadFile(path)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/perfgate/perfgate/check"
+	"github.com/perfgate/perfgate/internal/cmdutil"
 	"github.com/perfgate/perfgate/internal/short"
 	"github.com/perfgate/perfgate/results"
 )
@@ -17,7 +18,7 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 	resultsPath := fset.String("results", "", "results `FILE` to store (required; JSON, Go benchmark output or go-tor summary)")
 	out := fset.String("out", "", "baseline `FILE` to write, e.g. baselines/default.json (required)")
 	format := fset.String("format", "auto", "input `FORMAT`: auto, json, gobench, gotor")
-	keep := fset.Int("keep-runs", 0, "keep the last `K` runs of the existing baseline and the new results (0: replace)")
+	keep := fset.Int("keep-runs", 0, "keep the last `K` runs of the existing baseline and the new results; 0 replaces it (default: the existing baseline's own keep_runs)")
 	commit := fset.String("commit", "", "commit `SHA` the results are of (default $GITHUB_SHA)")
 	ref := fset.String("ref", "", "git `REF` the results are of (default $GITHUB_REF)")
 	if err := parseFlags(e, fset, args, false); err != nil {
@@ -44,14 +45,20 @@ func cmdBaseline(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w; %s left unchanged", *resultsPath, err, *out)
 	}
-	if *keep > 0 {
+	k := *keep
+	if !cmdutil.IsSet(fset, "keep-runs") {
+		k = results.KeepInherit
+	}
+	if k != 0 {
 		old, err := results.ReadBaseline(*out)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
+		case err != nil && k > 0:
 			return fmt.Errorf("%w; remove it or run without --keep-runs", err)
+		case err != nil:
+			fmt.Fprintf(e.Stderr, "perfgate: replacing %s, which cannot be read: %v\n", *out, err)
 		default:
-			if merged, why := b.MergeRuns(old, *keep); !merged && why != "" {
+			if merged, why := b.Update(old, k); !merged && why != "" {
 				fmt.Fprintf(e.Stderr, "perfgate: not merging with %s: %s; replacing it\n", *out, why)
 			}
 		}

@@ -161,6 +161,21 @@ func TestBaselineCommand(t *testing.T) {
 		if err != nil || len(b.Results.Runs) != 7 {
 			t.Fatalf("%d runs: %v", len(b.Results.Runs), err)
 		}
+		// Without the flag the file's keep_runs holds: still 7 runs, the
+		// newest 5 of them the new ones.
+		if code, _, stderr := perfgate(t, nil, "baseline", "--results", res, "--out", out2); code != 0 {
+			t.Fatal(stderr)
+		}
+		if b, err := results.ReadBaseline(out2); err != nil || len(b.Results.Runs) != 7 || b.KeepRuns != 7 {
+			t.Fatalf("without --keep-runs: %d runs, keep_runs %d: %v", len(b.Results.Runs), b.KeepRuns, err)
+		}
+		// --keep-runs 0 replaces it and stops accumulating.
+		if code, _, stderr := perfgate(t, nil, "baseline", "--results", res, "--out", out2, "--keep-runs", "0"); code != 0 {
+			t.Fatal(stderr)
+		}
+		if b, err := results.ReadBaseline(out2); err != nil || len(b.Results.Runs) != 5 || b.KeepRuns != 0 {
+			t.Fatalf("--keep-runs 0: %d runs, keep_runs %d: %v", len(b.Results.Runs), b.KeepRuns, err)
+		}
 	})
 	t.Run("a failed run never replaces a good baseline", func(t *testing.T) {
 		data, _ := os.ReadFile(res)

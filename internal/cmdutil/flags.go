@@ -90,3 +90,10 @@ func WriteOut(e *Env, path string, write func(io.Writer) error) error {
 	}
 	return results.WriteFileAtomic(path, []byte(b.String()), 0o644)
 }
+
+// IsSet reports whether the command line set flag name of fs (after Parse).
+func IsSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

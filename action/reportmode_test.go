@@ -205,6 +205,17 @@ func TestActionReportFork(t *testing.T) {
 				state: "error", description: "a maintainer must review: the pull request changes cmd/perfgate/action.go"},
 		},
 		{
+			// The reporter reads the history at the base commit as check
+			// mode does: the trend ends with the fork's point, and a
+			// release candidate is judged against the last release too.
+			name: "trend and release", results: "results/pass.json", code: exitRegression, verdict: "regression",
+			inputs: map[string]string{"compare-to": "both"},
+			setup:  func(r *runner) { pushHistory(r.t, r, 12, 9, 0.6) },
+			want: posted{comment: []string{"on master: last 12 commits then PR-2", "## Against the base commit f95f852", "## Against release v1.0.0",
+				"against the base commit f95f852: pass; against release v1.0.0: regression", "the fork's own run"},
+				state: "failure", description: "from the fork's run: release v1.0.0: regression"},
+		},
+		{
 			name: "no baseline at the base", results: "results/pass.json", code: exitPass, verdict: "pass",
 			inputs: map[string]string{"baseline": "baselines/other.json"},
 			want: posted{comment: []string{"There is no baseline baselines/other.json on the base commit f95f852", "mode baseline on the default branch"},
@@ -262,10 +273,16 @@ func TestActionReportFork(t *testing.T) {
 				!strings.HasPrefix(st[0].Description, tc.want.description) || st[0].TargetURL != forkRunURL):
 				t.Errorf("statuses %+v, want one %s on %s: %q…, linking to %s", st, tc.want.state, headSHA, tc.want.description, forkRunURL)
 			}
-			// The baseline is read at the API's base commit only.
+			// The baseline is read at the API's base commit only, and the
+			// release's at the release's commit as the history at the base
+			// commit names it.
 			for _, req := range r.fake.Requests() {
-				if strings.HasSuffix(req.Path, "/contents/baselines/default.json") && req.Query != "ref="+baseSHA {
+				release := tc.inputs["compare-to"] != "" && req.Query == "ref="+pushCommit(9)
+				if strings.HasSuffix(req.Path, "/contents/baselines/default.json") && req.Query != "ref="+baseSHA && !release {
 					t.Errorf("the baseline was read at %s", req.Query)
+				}
+				if strings.HasSuffix(req.Path, "/contents/baselines/history.jsonl") && req.Query != "ref="+baseSHA {
+					t.Errorf("the history was read at %s", req.Query)
 				}
 				if strings.HasSuffix(req.Path, "/pulls") && !strings.Contains(req.Query, "head=forker%3Achanges") {
 					t.Errorf("pull requests listed with %s", req.Query)

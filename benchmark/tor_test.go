@@ -429,7 +429,7 @@ func TestBuildCircuitRefused(t *testing.T) {
 			t.Errorf("%d refusals asked again, want %d", got, refusalRetries)
 		}
 		// Each retry waited for directory information, at most timeout.
-		if d := time.Since(start); d < refusalRetries*timeout || d > refusalRetries*(timeout+time.Second) {
+		if d := time.Since(start); d < refusalRetries*timeout || d > refusalRetries*timeout+5*time.Second { // slack for a loaded machine
 			t.Errorf("refused after %v, want about %v", d, refusalRetries*timeout)
 		}
 	})

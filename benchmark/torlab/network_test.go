@@ -321,8 +321,8 @@ func TestClientClose(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if took := time.Since(begin); took > 3*time.Second {
-		t.Errorf("Close took %v, want within the 2 s StopTimeout", took)
+	if took := time.Since(begin); took > 5*time.Second { // the 2 s StopTimeout, with slack for a loaded machine
+		t.Errorf("Close took %v, want about the 2 s StopTimeout at most", took)
 	}
 	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
 		t.Errorf("kill(%d, 0) = %v after Close, want ESRCH", pid, err)

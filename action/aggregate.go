@@ -2,8 +2,6 @@ package action
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
@@ -156,19 +154,13 @@ func readShard(p string) (*shard, error) {
 		return nil, err
 	}
 	s := &shard{dir: filepath.Dir(p)}
-	if err := json.Unmarshal(data, &s.ShardManifest); err != nil {
-		return nil, results.JSONError(data, p, err)
-	}
-	if s.Total < 1 || s.Index < 0 || s.Index >= s.Total || s.Results == "" || filepath.Base(s.Results) != s.Results {
-		return nil, fmt.Errorf("%s: not a shard manifest perfgate wrote (shard %d of %d, results %q)", p, s.Index, s.Total, s.Results)
+	if s.ShardManifest, err = ParseShardManifest(data, p); err != nil {
+		return nil, err
 	}
 	if s.head, err = results.Load(filepath.Join(s.dir, s.Results), ""); err != nil {
 		return nil, err
 	}
 	if s.AB {
-		if s.BaselineResults == "" || filepath.Base(s.BaselineResults) != s.BaselineResults {
-			return nil, errors.New(p + ": an A/B shard without its baseline client's results")
-		}
 		if s.base, err = results.Load(filepath.Join(s.dir, s.BaselineResults), ""); err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package action
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,8 +45,8 @@ func (a *step) trustedRun(ctx context.Context, mode string, prPaths ...string) (
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w (the check run writes pr.json beside its results; upload the whole %s directory)", mode, err, outDir)
 		}
-		if err := json.Unmarshal(data, &claims[i]); err != nil || claims[i].PullRequest == nil || claims[i].PullRequest.Number <= 0 {
-			return nil, nil, fmt.Errorf("%s: %s: not a pr.json perfgate wrote (%v)", mode, prPath, err)
+		if claims[i], err = ParsePRContext(data, prPath); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", mode, err)
 		}
 	}
 	if a.gh == nil {

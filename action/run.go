@@ -23,16 +23,6 @@ const outDir = ".perfgate"
 // calls out.
 const baselinesDir = "baselines/"
 
-// PRContext is what check mode leaves in pr.json for the workflow_run
-// reporter: which pull request, and the commits it was made on.
-type PRContext struct {
-	Repo        string       `json:"repo"`
-	PullRequest *PullRequest `json:"pull_request"`
-	// ChangedBaselines are the files under baselines/ the pull request
-	// changes, as far as the check run could tell.
-	ChangedBaselines []string `json:"changed_baselines,omitempty"`
-}
-
 // Options are what one run of the action gets from the outside world.
 type Options struct {
 	// Getenv reads the runner's environment: INPUT_*, GITHUB_* and the

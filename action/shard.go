@@ -30,6 +30,28 @@ type ShardManifest struct {
 	Verdict check.Verdict `json:"verdict"`
 }
 
+// ParseShardManifest parses a shard.json. It comes from an artifact, so
+// its results' files must be plain names in its own directory (no path
+// that leads elsewhere), and the shard one of 0 ≤ Index < Total.
+func ParseShardManifest(data []byte, name string) (ShardManifest, error) {
+	var m ShardManifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return ShardManifest{}, results.JSONError(data, name, err)
+	}
+	if m.Total < 1 || m.Index < 0 || m.Index >= m.Total || !plainName(m.Results) {
+		return ShardManifest{}, fmt.Errorf("%s: not a shard manifest perfgate wrote (shard %d of %d, results %q)", name, m.Index, m.Total, m.Results)
+	}
+	if m.AB && !plainName(m.BaselineResults) {
+		return ShardManifest{}, fmt.Errorf("%s: an A/B shard without its baseline client's results (baseline_results %q)", name, m.BaselineResults)
+	}
+	return m, nil
+}
+
+// plainName reports whether s names a file in the directory itself.
+func plainName(s string) bool {
+	return s != "" && s != "." && s != ".." && filepath.Base(s) == s
+}
+
 // finishShard ends check mode for one shard of a matrix: the results stay
 // in .perfgate/ with the manifest beside them, the job summary shows the
 // shard's own report, and nothing is posted: mode aggregate pools the

@@ -117,6 +117,25 @@ func BaseValuesOf(r *results.Results) (BaseValues, error) {
 	return b, nil
 }
 
+// parseInjectionSizes reads --inject's KIND[=SIZE],…: each kind's size,
+// size for those named without one.
+func parseInjectionSizes(kinds string, size float64) (map[string]float64, error) {
+	sizes := map[string]float64{}
+	for _, k := range strings.Split(kinds, ",") {
+		name, sz, ok := strings.Cut(strings.TrimSpace(k), "=")
+		if !ok {
+			sizes[name] = size
+			continue
+		}
+		v, err := strconv.ParseFloat(sz, 64)
+		if err != nil {
+			return nil, fmt.Errorf("--inject %q: %q is not a size (0.2 = 20 %%)", kinds, sz)
+		}
+		sizes[name] = v
+	}
+	return sizes, nil
+}
+
 // ParseInjection plans the injection a command line asks for: kinds is
 // KIND[=SIZE] comma-separated (e.g. "circuit=0.2,memory=0.1,streams"),
 // size the size of kinds named without one, and calibrate the results
@@ -138,18 +157,9 @@ func ParseInjection(kinds string, size float64, calibrate string) (Injection, er
 	if err != nil {
 		return Injection{}, fmt.Errorf("calibrating from %s: %w", calibrate, err)
 	}
-	sizes := map[string]float64{}
-	for _, k := range strings.Split(kinds, ",") {
-		name, sz, ok := strings.Cut(strings.TrimSpace(k), "=")
-		if !ok {
-			sizes[name] = size
-			continue
-		}
-		v, err := strconv.ParseFloat(sz, 64)
-		if err != nil {
-			return Injection{}, fmt.Errorf("--inject %q: %q is not a size (0.2 = 20 %%)", kinds, sz)
-		}
-		sizes[name] = v
+	sizes, err := parseInjectionSizes(kinds, size)
+	if err != nil {
+		return Injection{}, err
 	}
 	in, err := PlanInjectionSizes(sizes, base)
 	if err != nil {

@@ -60,18 +60,6 @@ func (a *step) readHistory(p, name string) *history.History {
 	return h
 }
 
-// gatedMetrics are the keys of the metrics cfg gates, in results.Metrics'
-// order.
-func gatedMetrics(cfg check.Config) []string {
-	var out []string
-	for _, m := range results.Metrics {
-		if cfg.Metrics[m.Key].Gate {
-			out = append(out, m.Key)
-		}
-	}
-	return out
-}
-
 // recordHistory is mode baseline's part of the history: it appends the
 // entry of the pushed commit to the history file, writes it atomically,
 // makes git merge it with the union driver (.gitattributes), and looks for
@@ -115,7 +103,7 @@ func (a *step) recordHistory(ctx context.Context, res *results.Results) string {
 		a.r.Warning("perfgate history", fmt.Sprintf("no change-point analysis: %v", err))
 		return ""
 	}
-	cps := a.newChanges(h, a.ev.SHA, gatedMetrics(cfg))
+	cps := a.newChanges(h, a.ev.SHA, cfg.Gated())
 	out := make([]ChangePoint, 0, len(cps))
 	for _, c := range cps {
 		out = append(out, ChangePoint{Metric: c.Metric, First: c.First, Last: c.Last, Before: c.Before, After: c.After, RelChange: c.RelChange, P: c.P})

@@ -102,3 +102,14 @@ func (mc MetricConfig) allowedPct(runs, recommended int) float64 {
 	}
 	return best
 }
+
+// Gated lists the keys of the metrics c gates, in results.Metrics' order.
+func (c Config) Gated() []string {
+	var out []string
+	for _, m := range results.Metrics {
+		if c.Metrics[m.Key].Gate {
+			out = append(out, m.Key)
+		}
+	}
+	return out
+}

@@ -91,3 +91,16 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestConfigGated(t *testing.T) {
+	cfg := DefaultConfig()
+	if got, want := strings.Join(cfg.Gated(), ","), "circuit_build_p95,memory_steady_rss,stream_capacity"; got != want {
+		t.Errorf("DefaultConfig().Gated() = %s, want %s", got, want)
+	}
+	mc := cfg.Metrics[results.MetricMemorySteadyRSS]
+	mc.Gate = false
+	cfg.Metrics[results.MetricMemorySteadyRSS] = mc
+	if got, want := strings.Join(cfg.Gated(), ","), "circuit_build_p95,stream_capacity"; got != want {
+		t.Errorf("without the memory gate: %s, want %s", got, want)
+	}
+}

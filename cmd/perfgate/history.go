@@ -7,7 +7,6 @@ import (
 	"github.com/perfgate/perfgate/changepoint"
 	"github.com/perfgate/perfgate/check"
 	"github.com/perfgate/perfgate/history"
-	"github.com/perfgate/perfgate/results"
 )
 
 // cmdHistory is 'perfgate history' and 'perfgate history changes'.
@@ -35,12 +34,7 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 	}
 	keys := []string{*metric}
 	if *metric == "" {
-		keys = nil
-		for _, m := range results.Metrics {
-			if m.Gates {
-				keys = append(keys, m.Key)
-			}
-		}
+		keys = check.DefaultConfig().Gated()
 	}
 	worse := 0
 	for _, k := range keys {

@@ -155,7 +155,7 @@ func (s *Suite) steadyLoad(ctx context.Context, ctl *controller) *background {
 		for ctx.Err() == nil {
 			id, _, err := ctl.buildCircuitPurpose(ctx, s.cfg.CircuitTimeout, "controller")
 			if id != "" && ctl.Err() == nil {
-				ctl.closeCircuit(id)
+				s.closeCircuit(ctl, id)
 			}
 			switch {
 			case err == nil:
@@ -207,7 +207,7 @@ func (s *Suite) BenchmarkMemoryLeaks(ctx context.Context) error {
 			for i := 0; i < s.cfg.LeakCircuits && bctx.Err() == nil; i++ {
 				id, _, err := ctl.buildCircuitPurpose(bctx, s.cfg.CircuitTimeout, "controller")
 				if id != "" && ctl.Err() == nil {
-					ctl.closeCircuit(id)
+					s.closeCircuit(ctl, id)
 				}
 				if err != nil && bctx.Err() == nil && ctl.Err() == nil {
 					circErrs = append(circErrs, err)

@@ -144,12 +144,13 @@ func start(ctx context.Context, opts Options) (_ *Network, err error) {
 	if opts.Loopback != LoopbackNamespace {
 		choice, err = ChooseLoopback(opts.Loopback, opts.ShimPath)
 	}
-	if err != nil {
-		os.RemoveAll(n.dir)
-		return nil, err
+	if err == nil {
+		n.lb, err = newLoopback(choice)
 	}
-	if n.lb, err = newLoopback(choice); err != nil {
-		os.RemoveAll(n.dir)
+	if err != nil {
+		if rerr := os.RemoveAll(n.dir); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("torlab: removing the network's directory: %w", rerr))
+		}
 		return nil, err
 	}
 	n.spawner = newSpawner(n.lb)

@@ -171,7 +171,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			if o.runs > 1 {
 				fmt.Fprintf(stdout, "\nRun %d of %d\n", i+1, o.runs)
 			}
-			benchmark.WriteResultsSummary(stdout, s.Results())
+			if err := benchmark.WriteResultsSummary(stdout, s.Results()); err != nil {
+				log.Error("writing the run's summary", "err", err)
+			}
 		},
 	})
 	if o.jsonPath != "" && res != nil {
@@ -186,7 +188,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	targets := benchmark.EvaluateTargets(res, cfg)
-	benchmark.WriteTargets(stdout, targets)
+	if err := benchmark.WriteTargets(stdout, targets); err != nil {
+		fmt.Fprintf(stderr, "benchmark: writing the targets: %v\n", err)
+		return 2
+	}
 	if !benchmark.TargetsMet(targets) {
 		log.Warn("Some performance targets were missed")
 		return 1

@@ -111,9 +111,7 @@ func (s *Suite) circuitBuild(ctx context.Context, key, name string, conc int) er
 					}
 				}
 				id, d, err := ctl.buildCircuit(bctx, s.cfg.CircuitTimeout)
-				if id != "" && ctl.Err() == nil {
-					s.closeCircuit(ctl, id)
-				}
+				s.closeCircuit(ctl, id)
 				mu.Lock()
 				switch {
 				case i < warmup && bctx.Err() == nil && ctl.Err() == nil:
@@ -313,10 +311,14 @@ func round(d time.Duration) time.Duration {
 	return d.Round(time.Microsecond)
 }
 
-// closeCircuit closes a circuit the suite built; a failure is a warning in
-// the suite's log, as the circuit then stays open and costs the client
-// memory in later measurements.
+// closeCircuit closes a circuit the suite built, if any (id "" is none)
+// and while the control connection lives; a failure is a warning in the
+// suite's log, as the circuit then stays open and costs the client memory
+// in later measurements.
 func (s *Suite) closeCircuit(ctl *controller, id string) {
+	if id == "" || ctl.Err() != nil {
+		return
+	}
 	if err := ctl.closeCircuit(id); err != nil && ctl.Err() == nil {
 		s.log.Warn("closing a circuit failed: it stays open", "circuit", id, "err", err)
 	}

@@ -154,9 +154,7 @@ func (s *Suite) steadyLoad(ctx context.Context, ctl *controller) *background {
 		defer t.Stop()
 		for ctx.Err() == nil {
 			id, _, err := ctl.buildCircuitPurpose(ctx, s.cfg.CircuitTimeout, "controller")
-			if id != "" && ctl.Err() == nil {
-				s.closeCircuit(ctl, id)
-			}
+			s.closeCircuit(ctl, id)
 			switch {
 			case err == nil:
 				b.circuits.Add(1)
@@ -206,9 +204,7 @@ func (s *Suite) BenchmarkMemoryLeaks(ctx context.Context) error {
 			defer close(circDone)
 			for i := 0; i < s.cfg.LeakCircuits && bctx.Err() == nil; i++ {
 				id, _, err := ctl.buildCircuitPurpose(bctx, s.cfg.CircuitTimeout, "controller")
-				if id != "" && ctl.Err() == nil {
-					s.closeCircuit(ctl, id)
-				}
+				s.closeCircuit(ctl, id)
 				if err != nil && bctx.Err() == nil && ctl.Err() == nil {
 					circErrs = append(circErrs, err)
 				}

@@ -73,7 +73,7 @@ func TestBaseline(t *testing.T) {
 	})
 	t.Run("keep runs merges up to K", func(t *testing.T) {
 		nb, _ := NewBaseline(fixture.Results(t, 1, 3, 4), results.BaselineMeta{})
-		merged, why := nb.MergeRuns(got, 3)
+		merged, why := nb.Update(got, 3)
 		if !merged || why != "" || len(nb.Results.Runs) != 3 || nb.Results.Runs[2].Index != 2 {
 			t.Fatalf("merged %v (%s), %d runs", merged, why, len(nb.Results.Runs))
 		}
@@ -103,7 +103,7 @@ func TestBaseline(t *testing.T) {
 		other := fixture.Results(t, 1, 3)
 		other.Environment.TorVersion = "0.4.8.0"
 		nb, _ := NewBaseline(other, results.BaselineMeta{})
-		merged, why := nb.MergeRuns(got, 5)
+		merged, why := nb.Update(got, 5)
 		if merged || !strings.Contains(why, "tor 0.4.9.11 → 0.4.8.0") {
 			t.Errorf("merged %v (%s)", merged, why)
 		}

@@ -23,7 +23,7 @@ type Baseline struct {
 	CreatedAt   time.Time   `json:"created_at"`
 	Environment Environment `json:"environment"`
 	// KeepRuns, when above zero, is how many of the latest runs the
-	// baseline accumulates across updates (see MergeRuns).
+	// baseline accumulates across updates (see Update).
 	KeepRuns int     `json:"keep_runs,omitempty"`
 	Results  Results `json:"results"`
 }
@@ -49,12 +49,12 @@ func (b *Baseline) Validate() error {
 	return nil
 }
 
-// MergeRuns makes b keep the runs of old before its own, up to the last
+// mergeRuns makes b keep the runs of old before its own, up to the last
 // keep runs in all, so that a baseline grows more precise instead of being
 // replaced. It merges only when old comes from the same suite, source and
 // environment (CPU, cores, tor and client version); otherwise it returns
 // a reason and leaves b alone.
-func (b *Baseline) MergeRuns(old *Baseline, keep int) (merged bool, reason string) {
+func (b *Baseline) mergeRuns(old *Baseline, keep int) (merged bool, reason string) {
 	b.KeepRuns = keep
 	if keep <= len(b.Results.Runs) || old == nil {
 		return false, ""
@@ -82,9 +82,11 @@ func (b *Baseline) MergeRuns(old *Baseline, keep int) (merged bool, reason strin
 const KeepInherit = -1
 
 // Update makes b the successor of old, the baseline it replaces: with keep
-// above zero it keeps old's runs up to the last keep in all (MergeRuns),
-// KeepInherit takes old's KeepRuns, and 0 replaces old. It is the one
-// policy of 'perfgate baseline' and the action's baseline mode.
+// above zero it keeps old's runs up to the last keep in all (mergeRuns:
+// only from the same suite, source and environment, else it returns the
+// reason and b replaces old), KeepInherit takes old's KeepRuns, and 0
+// replaces old. It is the one policy of 'perfgate baseline' and the
+// action's baseline mode.
 func (b *Baseline) Update(old *Baseline, keep int) (merged bool, reason string) {
 	if keep == KeepInherit {
 		keep = 0
@@ -92,7 +94,7 @@ func (b *Baseline) Update(old *Baseline, keep int) (merged bool, reason string) 
 			keep = old.KeepRuns
 		}
 	}
-	return b.MergeRuns(old, keep)
+	return b.mergeRuns(old, keep)
 }
 
 // ReadBaseline reads a baseline file.
